@@ -1,0 +1,22 @@
+/**
+ * tfjs-blocksparse: block-sparse matrix multiplication for TensorFlow.js.
+ *
+ * Importing the package registers its kernels and gradients:
+ *
+ * ```js
+ * import * as tf from '@tensorflow/tfjs';
+ * import * as tfbs from 'tfjs-blocksparse';
+ * ```
+ */
+import './register';
+
+export {blockSparseMatMul, BlockSparseMatMulOptions} from '../ops/block_sparse_mat_mul';
+export {blockSparseSampledMatMul} from '../ops/block_sparse_sampled_mat_mul';
+export {blocksToDense} from '../ops/blocks_to_dense';
+export {denseToBlocks} from '../ops/dense_to_blocks';
+export * from './kernel_names';
+export {BlockLayout, BlockLayoutJSON, BlockMaskLike, BlockSize, SUPPORTED_BLOCK_SIZES} from './layout/block_layout';
+export {LookupTable} from './layout/lookup_tables';
+export * from './layout/generators';
+export {layoutFromWeights} from './layout/from_weights';
+export {version} from './version';

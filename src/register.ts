@@ -1,0 +1,39 @@
+/**
+ * Side-effect registration, run once on `import 'tfjs-blocksparse'`: kernels
+ * for every backend we know and the gradients. Backend packages are never
+ * imported here; a kernel for a backend that is not installed simply waits in
+ * the registry.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
+import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSampledMatMul_grad';
+
+import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
+import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
+import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
+
+/** Backends served by the standard-ops fallback rather than own kernels. */
+export const FALLBACK_BACKENDS = ['webgl', 'wasm'] as const;
+
+function registerKernelOnce(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName) == null) {
+    tf.registerKernel(config);
+  }
+}
+
+function registerGradientOnce(config: tf.GradConfig): void {
+  if (tf.getGradient(config.kernelName) == null) tf.registerGradient(config);
+}
+
+export function registerAll(): void {
+  registerKernelOnce(blockSparseMatMulCpuConfig);
+  registerKernelOnce(blockSparseSampledMatMulCpuConfig);
+  for (const backendName of FALLBACK_BACKENDS) {
+    standardOpsKernelConfigs(backendName).forEach(registerKernelOnce);
+  }
+  registerGradientOnce(blockSparseMatMulGradConfig);
+  registerGradientOnce(blockSparseSampledMatMulGradConfig);
+}
+
+registerAll();
