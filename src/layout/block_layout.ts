@@ -174,6 +174,19 @@ export class BlockLayout {
     return this.backendCache.get(key) as T;
   }
 
+  /**
+   * Bytes held by backend caches that report a `byteLength` (lookup tables
+   * uploaded to a device), for memory accounting in benchmarks.
+   */
+  cachedByteLength(): number {
+    let bytes = 0;
+    for (const value of this.backendCache.values()) {
+      const length = (value as {byteLength?: unknown} | null)?.byteLength;
+      if (typeof length === 'number') bytes += length;
+    }
+    return bytes;
+  }
+
   /** Frees what backends cached on this layout (GPU tables, index tensors). */
   dispose(): void {
     for (const value of this.backendCache.values()) {

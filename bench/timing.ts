@@ -1,0 +1,42 @@
+/**
+ * Timing for benchmarks: a sample is one call plus the read-back of its
+ * result (the only portable way to wait for a GPU), the same for every
+ * contender; we report the median of several samples after a warm-up.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface Timing {
+  medianMs: number;
+  samplesMs: number[];
+}
+
+export interface TimingOptions {
+  /** Samples after warm-up; fewer are taken once `budgetMs` is spent. */
+  samples: number;
+  budgetMs: number;
+}
+
+export async function timeOp(run: () => tf.Tensor, options: TimingOptions): Promise<Timing> {
+  const once = async () => {
+    const start = performance.now();
+    const out = run();
+    await out.data();
+    const elapsed = performance.now() - start;
+    out.dispose();
+    return elapsed;
+  };
+  await once();  // compiles shaders, uploads lookup tables, warms caches
+  const samplesMs: number[] = [];
+  const deadline = performance.now() + options.budgetMs;
+  while (samplesMs.length < options.samples &&
+         (samplesMs.length < 3 || performance.now() < deadline)) {
+    samplesMs.push(await once());
+  }
+  return {medianMs: median(samplesMs), samplesMs};
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
