@@ -18,5 +18,5 @@ export * from './kernel_names';
 export {BlockLayout, BlockLayoutJSON, BlockMaskLike, BlockSize, SUPPORTED_BLOCK_SIZES} from './layout/block_layout';
 export {LookupTable} from './layout/lookup_tables';
 export * from './layout/generators';
-export {layoutFromWeights} from './layout/from_weights';
+export {layoutFromWeights, layoutFromWeightsAsync} from './layout/from_weights';
 export {version} from './version';

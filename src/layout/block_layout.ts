@@ -133,6 +133,23 @@ export class BlockLayout {
     return new BlockLayout(bits, rows, cols, blockSize);
   }
 
+  /**
+   * `fromMask` for a mask tensor on a backend that cannot read synchronously
+   * (webgpu in Node): reads the mask with `await mask.data()`.
+   */
+  static async fromMaskAsync(mask: BlockMaskLike, blockSize: number):
+      Promise<BlockLayout> {
+    if (!(mask instanceof tf.Tensor)) return BlockLayout.fromMask(mask, blockSize);
+    const fn = 'BlockLayout.fromMaskAsync';
+    checkArgument(
+        mask.rank === 2, fn, 'mask', 'a rank-2 tensor [K/b, N/b]',
+        `rank ${mask.rank} (shape [${mask.shape}])`);
+    const data = await mask.data();
+    return BlockLayout.fromMask(
+        {data: data as ArrayLike<number>, shape: mask.shape as [number, number]},
+        blockSize);
+  }
+
   /** Every block present: a dense matrix in block form. */
   static dense(inputSize: number, outputSize: number, blockSize: number):
       BlockLayout {
@@ -285,10 +302,7 @@ function readMask(fn: string, mask: BlockMaskLike):
     checkArgument(
         mask.dtype !== 'string' && mask.dtype !== 'complex64', fn, 'mask',
         'an int32, bool or float32 tensor', `${mask.dtype} tensor`);
-    return {
-      data: mask.dataSync() as ArrayLike<number>,
-      shape: mask.shape as [number, number]
-    };
+    return {data: readSync(fn, mask), shape: mask.shape as [number, number]};
   }
   if (Array.isArray(mask)) {
     const rows = mask.length;
@@ -321,6 +335,15 @@ function readMask(fn: string, mask: BlockMaskLike):
       `${typed.shape[0] * typed.shape[1]} values for shape [${typed.shape}]`,
       `${typed.data.length} values`);
   return {data: typed.data, shape: typed.shape as [number, number]};
+}
+
+function readSync(fn: string, mask: tf.Tensor): ArrayLike<number> {
+  try {
+    return mask.dataSync() as ArrayLike<number>;
+  } catch (error) {
+    throw new Error(`${fn}: cannot read the mask tensor synchronously on backend '${
+        tf.getBackend()}' (${(error as Error).message}); use BlockLayout.fromMaskAsync.`);
+  }
 }
 
 function bytesToBase64(bytes: Uint8Array): string {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
 
 import {BlockLayout} from '../../src/layout/block_layout';
-import {layoutFromWeights} from '../../src/layout/from_weights';
+import {layoutFromWeights, layoutFromWeightsAsync} from '../../src/layout/from_weights';
 import {LAYOUT_TYPES, makeLayout} from '../../src/layout/generators';
 import {createRng, freshSeed, randomNormal} from '../util/random';
 
@@ -24,11 +24,11 @@ describe('BlockLayout', () => {
     expect(layout.weightShape).to.deep.equal([3, 16, 16]);
   });
 
-  it('accepts nested arrays, {data, shape} and int tensors alike', () => {
+  it('accepts nested arrays, {data, shape} and int tensors alike', async () => {
     const nested = [[1, 0], [1, 1], [0, 0]];
     const fromTyped = BlockLayout.fromMask({data: Int32Array.from(nested.flat()), shape: [3, 2]}, 8);
     const t = tf.tensor2d(nested, [3, 2], 'int32');
-    const fromTensor = BlockLayout.fromMask(t, 8);
+    const fromTensor = await BlockLayout.fromMaskAsync(t, 8);
     t.dispose();
     const fromBool = BlockLayout.fromMask(nested.map(r => r.map(v => v === 1)), 8);
     for (const other of [fromTyped, fromTensor, fromBool]) {
@@ -134,15 +134,18 @@ describe('BlockLayout', () => {
     }
   });
 
-  it('layoutFromWeights keeps the blocks of largest norm', () => {
+  it('layoutFromWeights keeps the blocks of largest norm', async () => {
     const rng = createRng(freshSeed());
     const K = 5 * 8, N = 3 * 8;
     const values = randomNormal(K * N, rng);
     // Scale blocks so norms differ clearly; block (k, n) gets factor (1 + k * 3 + n).
     for (let r = 0; r < K; r++) for (let c = 0; c < N; c++) values[r * N + c] *= 1 + Math.floor(r / 8) * 3 + Math.floor(c / 8);
     const weights = tf.tensor2d(values, [K, N]);
-    const layout = layoutFromWeights(weights, 8, 4 / 15);
+    const layout = await layoutFromWeightsAsync(weights, 8, 4 / 15);
     weights.dispose();
+    // The synchronous form, from nested arrays (no device read-back needed).
+    const nested = Array.from({length: K}, (_, r) => Array.from(values.subarray(r * N, (r + 1) * N)));
+    expect(layoutFromWeights(nested, 8, 4 / 15).equals(layout)).to.equal(true);
     const norms: Array<[number, number]> = [];
     for (let k = 0; k < 5; k++) for (let n = 0; n < 3; n++) {
       let s = 0;
