@@ -20,3 +20,8 @@ export {LookupTable} from './layout/lookup_tables';
 export * from './layout/generators';
 export {layoutFromWeights, layoutFromWeightsAsync} from './layout/from_weights';
 export {version} from './version';
+
+import * as initializers from './layers/initializers';
+import * as layers from './layers/exports';
+export {initializers, layers};
+export {BlockSparseDense, BlockSparseLSTM, BlockSparseLSTMCell} from './layers/exports';

@@ -1,0 +1,16 @@
+/**
+ * The `tfbs.layers` namespace: layer factories in tfjs style, their classes,
+ * and the sparse-aware helpers.
+ *
+ * ```js
+ * tfbs.layers.blockSparseDense({units: 256, blockSize: 32, density: 0.25});
+ * tfbs.layers.blockSparseLSTM({units: 256, blockSize: 32, recurrentDensity: 0.25});
+ * ```
+ */
+export {BlockSparseDense, blockSparseDense, BlockSparseDenseArgs} from './block_sparse_dense';
+export {BlockSparseLSTM, blockSparseLSTM, BlockSparseLSTMArgs} from './block_sparse_lstm';
+export {BlockSparseLSTMCell, blockSparseLSTMCell, BlockSparseLSTMCellArgs} from './block_sparse_lstm_cell';
+export {BlockSparseLayer, denseWeights, setDenseWeights} from './dense_weights';
+export {LayoutConfig, layoutFromConfig, LayoutLike, layoutToConfig, tileColumns} from './layout_config';
+export {pruneDense, PruneDenseArgs} from './prune';
+export {blockSparseSummary} from './summary';

@@ -1,0 +1,129 @@
+/**
+ * Initializers, regularizers and activations given in tfjs style (a string
+ * such as 'glorotUniform', an instance such as `tf.initializers.zeros()`, or
+ * the `{className, config}` form a saved model holds), resolved through the
+ * public serialization registry, since tfjs-layers does not export its own
+ * `getInitializer` / `getActivation` helpers.
+ *
+ * ```js
+ * const init = resolveInitializer('glorotUniform', 'kernelInitializer');
+ * const act = resolveActivation('relu', 'activation');
+ * act.apply(tf.tensor([-1, 2])).print();  // [0, 2]
+ * ```
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import {argumentError} from '../errors';
+
+/** What the layers need of a tfjs Initializer. */
+export interface InitializerLike extends tf.serialization.Serializable {
+  apply(shape: number[], dtype?: tf.DataType): tf.Tensor;
+}
+/** What the layers need of a tfjs Regularizer. */
+export interface RegularizerLike extends tf.serialization.Serializable {
+  apply(x: tf.Tensor): tf.Scalar;
+}
+/** What the layers need of a tfjs activation. */
+export interface ActivationLike extends tf.serialization.Serializable {
+  apply(x: tf.Tensor, axis?: number): tf.Tensor;
+}
+
+/** The `{className, config}` form tfjs stores nested objects in. */
+export interface SerializedObject {
+  className: string;
+  config: tf.serialization.ConfigDict;
+}
+
+export type InitializerIdentifier = string|InitializerLike|SerializedObject;
+export type RegularizerIdentifier = string|RegularizerLike|SerializedObject;
+export type ActivationIdentifier = string|ActivationLike;
+
+function isSerializedObject(value: unknown): value is SerializedObject {
+  return value != null && typeof value === 'object' &&
+      typeof (value as SerializedObject).className === 'string';
+}
+
+function hasApply(value: unknown): boolean {
+  return value instanceof tf.serialization.Serializable &&
+      typeof (value as {apply?: unknown}).apply === 'function';
+}
+
+/** Builds a registered class from its `{className, config}` form. */
+function fromRegistry<T>(
+    fn: string, arg: string, kind: string, value: SerializedObject): T {
+  const entry =
+      tf.serialization.SerializationMap.getMap().classNameMap[value.className];
+  if (entry == null) {
+    throw argumentError(
+        fn, arg, `a registered ${kind} class name`, `'${value.className}'`);
+  }
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, value.config ?? {}) as unknown as T;
+}
+
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * An initializer from a tfjs identifier: 'glorotUniform', 'zeros', ...
+ * (the factories of `tf.initializers`), a registered class name, an instance,
+ * or `{className, config}`.
+ */
+export function resolveInitializer(
+    value: InitializerIdentifier, arg: string,
+    fn = 'initializer'): InitializerLike {
+  if (hasApply(value)) return value as InitializerLike;
+  if (typeof value === 'string') {
+    const factories = tfl.initializers as unknown as
+        Record<string, ((args: object) => InitializerLike)|undefined>;
+    const factory = factories[value];
+    if (typeof factory === 'function') return factory({});
+    return fromRegistry(
+        fn, arg, 'initializer', {className: upperFirst(value), config: {}});
+  }
+  if (isSerializedObject(value)) {
+    return fromRegistry(fn, arg, 'initializer', value);
+  }
+  throw argumentError(
+      fn, arg, 'an initializer name, instance or {className, config}', value);
+}
+
+/** A regularizer from 'l1l2', an instance, or `{className, config}`; or null. */
+export function resolveRegularizer(
+    value: RegularizerIdentifier|null|undefined, arg: string,
+    fn = 'regularizer'): RegularizerLike|null {
+  if (value == null) return null;
+  if (hasApply(value)) return value as RegularizerLike;
+  if (typeof value === 'string') {
+    return fromRegistry(
+        fn, arg, 'regularizer', {className: value.toUpperCase(), config: {}});
+  }
+  if (isSerializedObject(value)) {
+    return fromRegistry(fn, arg, 'regularizer', value);
+  }
+  throw argumentError(
+      fn, arg, 'a regularizer name, instance or {className, config}', value);
+}
+
+/** An activation from its name ('relu', 'sigmoid', 'linear', ...). */
+export function resolveActivation(
+    value: ActivationIdentifier, arg: string,
+    fn = 'activation'): ActivationLike {
+  if (hasApply(value)) return value as ActivationLike;
+  if (typeof value === 'string') {
+    return fromRegistry(fn, arg, 'activation', {className: value, config: {}});
+  }
+  throw argumentError(fn, arg, 'an activation name such as \'relu\'', value);
+}
+
+/** The `{className, config}` form of an initializer or regularizer. */
+export function serializeObject(value: tf.serialization.Serializable|null):
+    SerializedObject|null {
+  if (value == null) return null;
+  return {className: value.getClassName(), config: value.getConfig()};
+}
+
+/** Activations serialize as their name, as in tfjs. */
+export function serializeActivation(value: ActivationLike): string {
+  return value.getClassName();
+}
