@@ -1,0 +1,274 @@
+#!/usr/bin/env bash
+# setup-tfjs-node.sh — install @tensorflow/tfjs-node on a machine that can reach
+# the npm registry, PyPI and Debian apt, but NOT storage.googleapis.com (where
+# tfjs-node's own install script downloads libtensorflow and a prebuilt addon).
+#
+# How: libtensorflow's C API is also exported by the shared libraries inside
+# the PyPI `tensorflow-cpu` wheel (libtensorflow_cc.so.2 +
+# libtensorflow_framework.so.2, headers under tensorflow/include). We
+#   1. `pip download --no-deps` that wheel into a cache dir,
+#   2. extract just the two libraries and the C API headers,
+#   3. `npm install --no-save --ignore-scripts @tensorflow/tfjs-node` (so its
+#      downloading install script never runs and package.json is untouched),
+#   4. stage the libs/headers in node_modules/@tensorflow/tfjs-node/deps/ (the
+#      layout its binding.gyp expects) and build the N-API addon with
+#      node-pre-gyp/node-gyp against them (the addon's RUNPATH is
+#      $ORIGIN/../../deps/lib, so no LD_LIBRARY_PATH is needed),
+#   5. smoke-test it from the project root.
+#
+# Usage (from the root of a project whose other npm deps are installed):
+#   bash scripts/setup-tfjs-node.sh
+# Idempotent: every step is skipped when its result is already in place, the
+# wheel, the extracted libs and the built addon are cached under $TF_CACHE_DIR,
+# so a re-run after `npm install`/`npm ci` wiped node_modules takes seconds.
+#
+# Environment knobs (all optional):
+#   TF_WHEEL_VERSION   tensorflow-cpu wheel version       (default 2.21.0)
+#   TFJS_NODE_VERSION  @tensorflow/tfjs-node version      (default 4.22.0)
+#   TF_CACHE_DIR       cache dir, relative to project root (default .cache/tf-wheel)
+#   TF_WHEEL_PYVER     python tag of the wheel to fetch   (default 3.11; only
+#                      selects a wheel file, the local Python is not used to run it)
+set -euo pipefail
+
+TF_WHEEL_VERSION="${TF_WHEEL_VERSION:-2.21.0}"
+TFJS_NODE_VERSION="${TFJS_NODE_VERSION:-4.22.0}"
+TF_CACHE_DIR="${TF_CACHE_DIR:-.cache/tf-wheel}"
+TF_WHEEL_PYVER="${TF_WHEEL_PYVER:-3.11}"
+
+log() { printf '[setup-tfjs-node] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+# seconds since start of script, for the timing lines
+T0=$SECONDS
+elapsed() { echo "$((SECONDS - T0))s"; }
+
+PROJECT_DIR="$(pwd -P)"
+[[ -f "$PROJECT_DIR/package.json" ]] || die "run this from a project root (no package.json in $PROJECT_DIR)"
+[[ "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]] || die "only linux x86_64 is supported (tensorflow-cpu manylinux wheel)"
+
+mkdir -p "$TF_CACHE_DIR"
+CACHE="$(cd "$TF_CACHE_DIR" && pwd -P)"
+# Keep the cache out of git without needing an entry in the project's .gitignore.
+[[ -f "$CACHE/.gitignore" ]] || echo '*' > "$CACHE/.gitignore"
+[[ "$CACHE" == "$PROJECT_DIR"/.cache/* && ! -f "$PROJECT_DIR/.cache/.gitignore" ]] \
+  && echo '*' > "$PROJECT_DIR/.cache/.gitignore"
+
+# --------------------------------------------------------------------------
+# 0. System tools: a C++ toolchain + make (node-gyp), python3 (node-gyp, pip),
+#    binutils' nm (symbol check). Installed from apt only when missing.
+# --------------------------------------------------------------------------
+need_apt=()
+command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v make >/dev/null 2>&1 || need_apt+=(make)
+command -v nm >/dev/null 2>&1 || need_apt+=(binutils)
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+if command -v python3 >/dev/null 2>&1 && ! python3 -m pip --version >/dev/null 2>&1; then
+  need_apt+=(python3-pip)
+fi
+if ((${#need_apt[@]})); then
+  log "apt-get install ${need_apt[*]}"
+  [[ $(id -u) -eq 0 ]] || die "need root to apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi
+command -v node >/dev/null || die "node is not on PATH"
+command -v npm >/dev/null || die "npm is not on PATH"
+
+# Node headers for node-gyp: it would otherwise try to download them from
+# nodejs.org. Debian/NodeSource nodes ship them in <prefix>/include/node.
+if [[ -z "${npm_config_nodedir:-}" ]]; then
+  for d in /usr "$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"; do
+    if [[ -f "$d/include/node/node_api.h" && -f "$d/include/node/common.gypi" ]]; then
+      export npm_config_nodedir="$d"; break
+    fi
+  done
+fi
+[[ -n "${npm_config_nodedir:-}" && -f "$npm_config_nodedir/include/node/node_api.h" ]] \
+  || die "node headers not found (looked for <prefix>/include/node/node_api.h); set npm_config_nodedir"
+# Use npm's bundled node-gyp unless the caller chose one.
+if [[ -z "${npm_config_node_gyp:-}" ]]; then
+  npm_root_g="$(npm root -g 2>/dev/null || true)"
+  if [[ -n "$npm_root_g" && -f "$npm_root_g/npm/node_modules/node-gyp/bin/node-gyp.js" ]]; then
+    export npm_config_node_gyp="$npm_root_g/npm/node_modules/node-gyp/bin/node-gyp.js"
+  fi
+fi
+
+# --------------------------------------------------------------------------
+# 1. Download the tensorflow-cpu wheel (no deps: we only want its .so files).
+#    --platform/--python-version pick the wheel regardless of the local Python.
+# --------------------------------------------------------------------------
+find_wheel() { compgen -G "$CACHE/tensorflow_cpu-${TF_WHEEL_VERSION}-*.whl" | head -n1 || true; }
+WHEEL="$(find_wheel)"
+if [[ -z "$WHEEL" ]]; then
+  log "downloading tensorflow-cpu==$TF_WHEEL_VERSION wheel into $CACHE ($(elapsed))"
+  python3 -m pip download --no-deps --only-binary=:all: \
+    --python-version "$TF_WHEEL_PYVER" \
+    --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
+    --platform manylinux2014_x86_64 \
+    --disable-pip-version-check -q \
+    -d "$CACHE" "tensorflow-cpu==$TF_WHEEL_VERSION"
+  WHEEL="$(find_wheel)"
+  [[ -n "$WHEEL" ]] || die "pip download did not produce a tensorflow_cpu-$TF_WHEEL_VERSION wheel"
+  log "downloaded $(basename "$WHEEL") ($(du -h "$WHEEL" | cut -f1), $(elapsed))"
+else
+  log "wheel cached: $(basename "$WHEEL")"
+fi
+
+# --------------------------------------------------------------------------
+# 2. Extract the two shared libraries + the C API headers (and the tstring
+#    headers they include) into $CACHE/tensorflow-cpu-$VER/{lib,include}.
+# --------------------------------------------------------------------------
+TFDIR="$CACHE/tensorflow-cpu-$TF_WHEEL_VERSION"
+if [[ ! -f "$TFDIR/.complete" ]]; then
+  log "extracting libtensorflow from the wheel ($(elapsed))"
+  rm -rf "${TFDIR:?}"; mkdir -p "$TFDIR/lib" "$TFDIR/include"
+  python3 - "$WHEEL" "$TFDIR" <<'PY'
+import os, re, shutil, sys, zipfile
+whl, out = sys.argv[1], sys.argv[2]
+libs = {'tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2'}
+INC = 'tensorflow/include/'
+# Headers the binding includes; everything they #include "..." (transitively,
+# within the wheel's include tree) is extracted too. Header paths move between
+# TF releases (tensorflow/tsl -> tsl -> xla/tsl), hence the closure.
+roots = ['tensorflow/c/c_api.h', 'tensorflow/c/eager/c_api.h',
+         'tensorflow/c/tf_datatype.h', 'tensorflow/c/tf_status.h',
+         'tensorflow/c/tf_tensor.h', 'tensorflow/core/platform/ctstring_internal.h']
+with zipfile.ZipFile(whl) as z:
+    names = set(z.namelist())
+    for n in libs - names:
+        sys.exit('wheel lacks ' + n)
+    for n in libs:
+        dest = os.path.join(out, 'lib', os.path.basename(n))
+        with z.open(n) as src, open(dest, 'wb') as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+    todo, done = list(roots), set()
+    while todo:
+        h = todo.pop()
+        if h in done:
+            continue
+        done.add(h)
+        if INC + h not in names:
+            if h in roots:
+                sys.exit('wheel lacks header ' + h)
+            continue   # a system/third-party header the C API does not need
+        data = z.read(INC + h)
+        dest = os.path.join(out, 'include', h)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        with open(dest, 'wb') as f:
+            f.write(data)
+        for inc in re.findall(rb'^\s*#\s*include\s+"([^"]+)"', data, re.M):
+            todo.append(inc.decode())
+PY
+  # The binding calls the TF_* / TFE_* C API; make sure the libs export it.
+  syms="$(nm -D --defined-only "$TFDIR/lib/libtensorflow_cc.so.2" "$TFDIR/lib/libtensorflow_framework.so.2" | awk '{print $3}' | sed 's/@.*//')"
+  for s in TF_Version TFE_NewContext TFE_NewOp TFE_Execute TFE_TensorHandleResolve TF_LoadSessionFromSavedModel; do
+    grep -qx "$s" <<<"$syms" || die "$s is not exported by the wheel's libtensorflow"
+  done
+  # unique id of this extraction; deps/ staged from it carries a copy
+  echo "tensorflow-cpu $TF_WHEEL_VERSION extracted $(date -u +%FT%T.%NZ)" > "$TFDIR/.complete"
+  log "extracted ($(du -sh "$TFDIR" | cut -f1), $(elapsed))"
+fi
+
+# --------------------------------------------------------------------------
+# 3. npm install tfjs-node without running its (downloading) install script.
+#    If package.json already lists it (devDependencies, with
+#    "allowScripts": {"@tensorflow/tfjs-node": false} so that npm 11 skips the
+#    script), `npm ci` has installed it and this step is skipped.
+#    Otherwise it is added with --no-save. `--save-dev` is needed next to
+#    --no-save: when the project declares tfjs-node as an *optional peer*,
+#    a bare `npm install --no-save @tensorflow/tfjs-node` silently installs
+#    nothing. package.json / package-lock.json are restored if npm touched them.
+#    Note: with --no-save, the next plain `npm install` prunes it again; just
+#    re-run this script (it then takes seconds, everything is cached).
+# --------------------------------------------------------------------------
+MOD="$PROJECT_DIR/node_modules/@tensorflow/tfjs-node"
+installed_version() { node -p "require('$MOD/package.json').version" 2>/dev/null || true; }
+if [[ "$(installed_version)" != "$TFJS_NODE_VERSION" ]]; then
+  log "npm install --no-save --ignore-scripts @tensorflow/tfjs-node@$TFJS_NODE_VERSION ($(elapsed))"
+  backup="$(mktemp -d)"
+  for f in package.json package-lock.json; do [[ -f "$f" ]] && cp -p "$f" "$backup/$f"; done
+  npm install --no-save --save-dev --ignore-scripts --no-audit --no-fund \
+    "@tensorflow/tfjs-node@$TFJS_NODE_VERSION"
+  for f in package.json package-lock.json; do
+    if [[ -f "$backup/$f" ]] && ! cmp -s "$backup/$f" "$f"; then
+      log "npm modified $f; restoring it"; cp -p "$backup/$f" "$f"
+    fi
+  done
+  rm -rf "$backup"
+  [[ "$(installed_version)" == "$TFJS_NODE_VERSION" ]] || die "tfjs-node $TFJS_NODE_VERSION did not install into $MOD"
+  log "installed tfjs-node ($(elapsed))"
+fi
+
+# --------------------------------------------------------------------------
+# 4a. Stage deps/{lib,include} as binding.gyp expects (-ltensorflow
+#     -ltensorflow_framework). The libs' SONAMEs are libtensorflow_cc.so.2 and
+#     libtensorflow_framework.so.2, which is what the addon will look up at
+#     run time through its RUNPATH $ORIGIN/../../deps/lib.
+#     libtensorflow.so.2.9.1 is the file tfjs-node's own scripts/install.js
+#     checks for: if that script ever runs here (npm 11 skips it unless
+#     allowScripts approves it), it then skips the libtensorflow download.
+# --------------------------------------------------------------------------
+DEPS="$MOD/deps"
+STAMP="$DEPS/.tf-wheel-stamp"
+if ! cmp -s "$TFDIR/.complete" "$STAMP"; then
+  log "staging libtensorflow $TF_WHEEL_VERSION into $DEPS"
+  rm -rf "${DEPS:?}"; mkdir -p "$DEPS/lib"
+  for f in libtensorflow_cc.so.2 libtensorflow_framework.so.2; do
+    # hard link when on the same filesystem (saves ~850 MB), else copy
+    ln -f "$TFDIR/lib/$f" "$DEPS/lib/$f" 2>/dev/null || cp -f "$TFDIR/lib/$f" "$DEPS/lib/$f"
+  done
+  ln -sf libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so"
+  ln -sf libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so"
+  ln -sf libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so.2.9.1"
+  ln -sf libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so.2.9.1"
+  cp -a "$TFDIR/include" "$DEPS/include"
+  cp "$TFDIR/.complete" "$STAMP"
+  # a binding built against other libs must be rebuilt
+  rm -rf "${MOD:?}/build" "${MOD:?}/lib"
+fi
+
+# --------------------------------------------------------------------------
+# 4b. Build the addon (N-API, so it is ABI-stable across Node versions) or
+#     reuse a cached build of the same tfjs-node + TF + napi version.
+# --------------------------------------------------------------------------
+PREGYP_DIR="$(cd "$MOD" && node -p "require('path').dirname(require.resolve('@mapbox/node-pre-gyp/package.json'))")"
+BINDING="$(cd "$MOD" && node -p "require('@mapbox/node-pre-gyp').find(require('path').resolve('package.json'))")"
+NAPI_DIR="$(basename "$(dirname "$BINDING")")"   # e.g. napi-v8
+CACHED_BINDING="$CACHE/tfjs_binding-$TFJS_NODE_VERSION-tf$TF_WHEEL_VERSION-$NAPI_DIR-$(uname -m).node"
+if [[ ! -f "$BINDING" ]]; then
+  if [[ -f "$CACHED_BINDING" ]]; then
+    log "reusing cached addon $(basename "$CACHED_BINDING")"
+    mkdir -p "$(dirname "$BINDING")"; cp -f "$CACHED_BINDING" "$BINDING"
+  else
+    log "building tfjs_binding.node with node-gyp (nodedir=$npm_config_nodedir) ($(elapsed))"
+    (cd "$MOD" && JOBS=max node "$PREGYP_DIR/bin/node-pre-gyp" rebuild --build-latest-napi-version-only --loglevel=warn)
+    [[ -f "$BINDING" ]] || die "build finished but $BINDING is missing"
+    cp -f "$BINDING" "$CACHED_BINDING"
+    rm -rf "$MOD/build/Release/obj.target"   # object files are not needed at run time
+    log "built addon ($(elapsed))"
+  fi
+fi
+
+# --------------------------------------------------------------------------
+# 5. Verify from the project root: the backend is 'tensorflow', it runs a
+#    matMul and a gather, and the project's tfjs-core is the same instance
+#    tfjs-node registered its backend with (else plugin kernels registered on
+#    the project's tfjs-core would be invisible to tfjs-node).
+# --------------------------------------------------------------------------
+log "verifying ($(elapsed))"
+TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}" node -e '
+const tf = require("@tensorflow/tfjs-node");
+const assert = require("assert");
+assert.strictEqual(tf.getBackend(), "tensorflow", "backend is " + tf.getBackend());
+const a = tf.tensor2d([[1, 2], [3, 4]]);
+assert.deepStrictEqual(Array.from(tf.matMul(a, a).dataSync()), [7, 10, 15, 22]);
+const g = tf.gather(tf.tensor1d([10, 20, 30]), tf.tensor1d([2, 0], "int32"));
+assert.deepStrictEqual(Array.from(g.dataSync()), [30, 10]);
+let core;
+try { core = require("@tensorflow/tfjs-core"); } catch (e) { /* project has no direct tfjs-core */ }
+if (core) assert.strictEqual(core.getBackend(), "tensorflow",
+  "the project resolves a different @tensorflow/tfjs-core instance than tfjs-node (version mismatch?)");
+console.log("[setup-tfjs-node] OK: tfjs-node " + tf.version["tfjs-node"] +
+  ", libtensorflow " + tf.backend().binding.TF_Version + ", backend " + tf.getBackend());
+'
+log "done ($(elapsed))"
