@@ -155,7 +155,7 @@ export class BlockSparseDense extends tfl.layers.Layer {
     checkArgument(
         inputDim != null && inputDim % this.blockSize === 0, FN, 'inputShape',
         `[..., a multiple of blockSize ${this.blockSize}] (the layout's rows)`,
-        `[${shape.map(d => d ?? 'null')}]`);
+        `[${shape.map(d => d ?? 'null').join(', ')}]`);
     if (this.layout_ == null) {
       this.layout_ = generateLayout(
           {

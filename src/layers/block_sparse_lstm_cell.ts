@@ -287,7 +287,7 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
           inputDim % this.blockSize! === 0, FN, 'inputShape',
           `[..., a multiple of blockSize ${this.blockSize}] (the input ` +
               `kernel's rows)`,
-          `[${shape.map(d => d ?? 'null')}]`);
+          `[${shape.map(d => d ?? 'null').join(', ')}]`);
     }
     const kernelLayout = this.resolveLayout(
         this.kernelSpec, inputDim, this.seed, 'kernelLayout',
