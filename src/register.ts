@@ -12,6 +12,8 @@ import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSample
 import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
+import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
+import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
 
 /** Backends served by the standard-ops fallback rather than own kernels. */
 export const FALLBACK_BACKENDS = ['webgl', 'wasm'] as const;
@@ -29,6 +31,9 @@ function registerGradientOnce(config: tf.GradConfig): void {
 export function registerAll(): void {
   registerKernelOnce(blockSparseMatMulCpuConfig);
   registerKernelOnce(blockSparseSampledMatMulCpuConfig);
+  // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
+  registerKernelOnce(blockSparseMatMulTensorflowConfig);
+  registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);
   for (const backendName of FALLBACK_BACKENDS) {
     standardOpsKernelConfigs(backendName).forEach(registerKernelOnce);
   }

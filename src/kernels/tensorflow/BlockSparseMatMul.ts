@@ -1,0 +1,124 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from '../../kernel_names';
+import {BlockLayout} from '../../layout/block_layout';
+
+import {bucketOverheadSlots, chooseMatMulPlan, lastPlan} from './plans';
+import {blockTables, groupedTables} from './tables';
+import {TFNodeBackend, TFOps, withScope} from './tf_ops';
+
+/**
+ * x . W (transposeW false) and x . W^T on the tensorflow backend, composed of
+ * TensorFlow ops (see plans.ts for the plans and how one is chosen).
+ */
+export function blockSparseMatMulTensorflow(args: {
+  inputs: BlockSparseMatMulInputs,
+  backend: TFNodeBackend,
+  attrs?: tf.NamedAttrMap
+}): tf.TensorInfo {
+  const {inputs, backend} = args;
+  const {layout, transposeW} = args.attrs as unknown as BlockSparseMatMulAttrs;
+  const {x, w} = inputs;
+  const ops = new TFOps(backend);
+  const rows = x.shape[0];
+  const outSize = transposeW ? layout.inputSize : layout.outputSize;
+  if (layout.nnzBlocks === 0 || rows === 0) return ops.zeros([rows, outSize]);
+  const axis = transposeW ? 'row' : 'column';
+  const grouped = () => groupedTables(
+      backend, layout, axis, bucketOverheadSlots(layout.blockSize, rows));
+  const plan = chooseMatMulPlan(layout, rows, () => {
+    const tables = grouped();
+    return {paddedSlots: tables.paddedSlots, buckets: tables.buckets.length};
+  });
+  lastPlan.matMul = plan;
+  switch (plan) {
+    case 'dense':
+      return viaDense(ops, x, w, layout, transposeW);
+    case 'blockwise':
+      return blockwise(ops, x, w, layout, transposeW);
+    case 'grouped':
+      return groupedProduct(ops, x, w, layout, transposeW, grouped());
+  }
+}
+
+/** Scatter the blocks into the dense [K, N] weight, then one MatMul. */
+function viaDense(
+    ops: TFOps, x: tf.TensorInfo, w: tf.TensorInfo, layout: BlockLayout,
+    transposeW: boolean): tf.Tensor {
+  const {blockRows, blockCols, blockSize: b, inputSize: K, outputSize: N} = layout;
+  const tables = blockTables(ops.backend, layout);
+  return withScope(keep => {
+    const grid = keep(ops.scatterNd(tables.denseIndex, w, [blockRows * blockCols, b, b]));
+    const grid4 = keep(ops.reshape(grid, [blockRows, blockCols, b, b]));
+    const rowMajor = keep(ops.transpose(grid4, [0, 2, 1, 3]));
+    const dense = keep(ops.reshape(rowMajor, [K, N]));
+    return ops.matMul(x, dense, false, transposeW);
+  });
+}
+
+/**
+ * In the transposed domain (x^T: [inBlocks, b, M], each block contiguous):
+ * per bucket of G output groups padded to L blocks, gather the L input
+ * blocks of each group side by side ([G, L*b, M]) and the matching weights,
+ * one BatchMatMul -> [G, b, M]; concatenate, reorder groups, transpose back.
+ */
+function groupedProduct(
+    ops: TFOps, x: tf.TensorInfo, w: tf.TensorInfo, layout: BlockLayout,
+    transposeW: boolean, tables: ReturnType<typeof groupedTables>): tf.Tensor {
+  const {blockSize: b} = layout;
+  const rows = x.shape[0];
+  const inBlocks = transposeW ? layout.blockCols : layout.blockRows;
+  const outSize = transposeW ? layout.inputSize : layout.outputSize;
+  return withScope(keep => {
+    const xT = keep(ops.transpose(x, [1, 0]));
+    const xBlocks = keep(ops.reshape(xT, [inBlocks, b, rows]));
+    const wAll = tables.padded ? keep(ops.pad(w, [[0, 1], [0, 0], [0, 0]])) : w;
+    const parts = tables.buckets.map(bucket => {
+      const G = bucket.numGroups, L = bucket.length;
+      const xg = keep(ops.gather(xBlocks, bucket.other));
+      const xg3 = keep(ops.reshape(xg, [G, L * b, rows]));
+      const wg = keep(ops.gather(wAll, bucket.block));
+      if (!transposeW) {
+        // Column group: its blocks stacked vertically, [L*b, b]; y^T = W^T x^T.
+        const wg3 = keep(ops.reshape(wg, [G, L * b, b]));
+        return keep(ops.batchMatMul(wg3, xg3, true, false));
+      }
+      // Row group: its blocks side by side, [b, L*b]; y^T = W x^T.
+      const wg4 = keep(ops.reshape(wg, [G, L, b, b]));
+      const wgT = keep(ops.transpose(wg4, [0, 2, 1, 3]));
+      const wg3 = keep(ops.reshape(wgT, [G, b, L * b]));
+      return keep(ops.batchMatMul(wg3, xg3));
+    });
+    let yT = parts.length === 1 ? parts[0] : keep(ops.concat(parts, 0));
+    if (tables.groupOrder != null) yT = keep(ops.gather(yT, tables.groupOrder));
+    const yT2 = keep(ops.reshape(yT, [outSize, rows]));
+    return ops.transpose(yT2, [1, 0]);
+  });
+}
+
+/** One input block per nonzero block, b x b BatchMatMul, segment sum. */
+function blockwise(
+    ops: TFOps, x: tf.TensorInfo, w: tf.TensorInfo, layout: BlockLayout,
+    transposeW: boolean): tf.Tensor {
+  const {blockSize: b} = layout;
+  const rows = x.shape[0];
+  const tables = blockTables(ops.backend, layout);
+  const inBlocks = transposeW ? layout.blockCols : layout.blockRows;
+  const outBlocks = transposeW ? layout.blockRows : layout.blockCols;
+  return withScope(keep => {
+    const xT = keep(ops.transpose(x, [1, 0]));
+    const xBlocks = keep(ops.reshape(xT, [inBlocks, b, rows]));
+    const xg = keep(ops.gather(xBlocks, transposeW ? tables.blockCol : tables.blockRow));
+    const products = keep(ops.batchMatMul(w, xg, !transposeW, false));
+    const yT = keep(ops.unsortedSegmentSum(
+        products, transposeW ? tables.blockRow : tables.blockCol, outBlocks));
+    const yT2 = keep(ops.reshape(yT, [outBlocks * b, rows]));
+    return ops.transpose(yT2, [1, 0]);
+  });
+}
+
+export const blockSparseMatMulTensorflowConfig: tf.KernelConfig = {
+  kernelName: BlockSparseMatMul,
+  backendName: 'tensorflow',
+  kernelFunc: blockSparseMatMulTensorflow as unknown as tf.KernelFunc,
+};

@@ -1,0 +1,126 @@
+/**
+ * Which composition of TensorFlow ops computes a block-sparse product on the
+ * `tensorflow` backend, chosen per layout and shape.
+ *
+ * Plans (all run entirely inside libtensorflow):
+ * - `dense`: scatter the blocks into the dense weight (ScatterNd into the
+ *   block grid, Transpose to [K, N]) and run one MatMul; for the sampled
+ *   product, one MatMul a^T . b and a Gather of the kept blocks. Costs the
+ *   dense product plus one pass over K x N.
+ * - `grouped`: work on x^T ([K, M], blocks of b rows are contiguous), gather
+ *   for every output group (block column of W, or block row for W^T) its
+ *   input blocks side by side and run one BatchMatMul per bucket of groups of
+ *   equal length, inner dimension L * b; no segment sum.
+ * - `blockwise`: gather one input block per nonzero block, one BatchMatMul
+ *   of b x b blocks, then UnsortedSegmentSum into the output groups.
+ *
+ * The choice is a cost model whose constants come from measurements on the
+ * benchmark machine (tfjs-node 4.22 on libtensorflow 2.21 CPU, 2 cores;
+ * docs/perf-tensorflow.md has the runs). See `choose*Plan` for the numbers.
+ */
+import {BlockLayout} from '../../layout/block_layout';
+
+export type TensorflowPlan = 'dense'|'grouped'|'blockwise';
+export const TENSORFLOW_PLANS: readonly TensorflowPlan[] = ['dense', 'grouped', 'blockwise'];
+
+let override: TensorflowPlan|null = null;
+
+/**
+ * Forces every tensorflow kernel onto `plan` (null restores the automatic
+ * choice). For tests and benchmarks.
+ */
+export function setTensorflowPlanOverride(plan: TensorflowPlan|null): void {
+  if (plan != null && !TENSORFLOW_PLANS.includes(plan)) {
+    throw new Error(`setTensorflowPlanOverride: argument 'plan' must be one of ${
+        TENSORFLOW_PLANS.join(', ')} or null, but got '${plan}'.`);
+  }
+  override = plan;
+}
+
+/** The last plan each product ran, for tests. */
+export const lastPlan: {matMul?: TensorflowPlan, sampled?: TensorflowPlan} = {};
+
+/**
+ * Measured costs (ms) on the benchmark machine. A "slot" is one b x b block
+ * times M rows: gathered (b * M floats in, b * M out) and multiplied
+ * (2 * b * b * M flops).
+ */
+export const COSTS = {
+  /** Fixed cost of one raw op call through the binding. */
+  opMs: 0.015,
+  /** Dense MatMul throughput, flops per ms. */
+  denseFlopsPerMs: 4.0e7,
+  /** BatchMatMul throughput on b x (L*b) operands, flops per ms. */
+  batchFlopsPerMs: 3.0e7,
+  /** Gather/Transpose/ScatterNd throughput, bytes moved (read + write) per ms. */
+  copyBytesPerMs: 4.0e6,
+};
+
+/** ms of moving `floats` float32 values once (read + write). */
+function copyMs(floats: number): number {
+  return (8 * floats) / COSTS.copyBytesPerMs;
+}
+
+/** ms of one grouped/blockwise slot at M rows. */
+export function slotMs(blockSize: number, rows: number): number {
+  return copyMs(blockSize * rows) + (2 * blockSize * blockSize * rows) / COSTS.batchFlopsPerMs;
+}
+
+/** Ops per bucket (gathers, reshapes, BatchMatMul). */
+const OPS_PER_BUCKET = 6;
+
+/** A bucket's fixed cost in slots: more buckets trade padding for op calls. */
+export function bucketOverheadSlots(blockSize: number, rows: number): number {
+  return (OPS_PER_BUCKET * COSTS.opMs) / slotMs(blockSize, rows);
+}
+
+function denseCostMs(layout: BlockLayout, rows: number): number {
+  const {inputSize: K, outputSize: N} = layout;
+  return (2 * rows * K * N) / COSTS.denseFlopsPerMs + 2 * copyMs(K * N) + 5 * COSTS.opMs;
+}
+
+function groupedCostMs(layout: BlockLayout, rows: number, paddedSlots: number,
+                       buckets: number): number {
+  const {inputSize: K, outputSize: N, blockSize: b} = layout;
+  return copyMs(rows * (K + N)) + paddedSlots * slotMs(b, rows) +
+      (OPS_PER_BUCKET * buckets + 6) * COSTS.opMs;
+}
+
+function blockwiseCostMs(layout: BlockLayout, rows: number): number {
+  const {inputSize: K, outputSize: N, blockSize: b, nnzBlocks} = layout;
+  // The product is written and summed once more than in the grouped plan.
+  return copyMs(rows * (K + N)) + nnzBlocks * (slotMs(b, rows) + 2 * copyMs(b * rows)) +
+      10 * COSTS.opMs;
+}
+
+function chosen(
+    estimates: Record<TensorflowPlan, number>): TensorflowPlan {
+  if (override != null) return override;
+  let best: TensorflowPlan = 'dense';
+  for (const plan of TENSORFLOW_PLANS) {
+    if (estimates[plan] < estimates[best]) best = plan;
+  }
+  return best;
+}
+
+/** Padded slots and bucket count of a grouped table, for the estimate. */
+export interface GroupedShape {
+  paddedSlots: number;
+  buckets: number;
+}
+
+export function chooseMatMulPlan(
+    layout: BlockLayout, rows: number, grouped: () => GroupedShape): TensorflowPlan {
+  if (override != null) return override;
+  const shape = grouped();
+  return chosen({
+    dense: denseCostMs(layout, rows),
+    grouped: groupedCostMs(layout, rows, shape.paddedSlots, shape.buckets),
+    blockwise: blockwiseCostMs(layout, rows),
+  });
+}
+
+export function chooseSampledPlan(
+    layout: BlockLayout, rows: number, grouped: () => GroupedShape): TensorflowPlan {
+  return chooseMatMulPlan(layout, rows, grouped);
+}
