@@ -14,6 +14,8 @@ import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSample
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
+import {blockSparseMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseMatMul';
+import {blockSparseSampledMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseSampledMatMul';
 
 /** Backends served by the standard-ops fallback rather than own kernels. */
 export const FALLBACK_BACKENDS = ['webgl', 'wasm'] as const;
@@ -31,6 +33,8 @@ function registerGradientOnce(config: tf.GradConfig): void {
 export function registerAll(): void {
   registerKernelOnce(blockSparseMatMulCpuConfig);
   registerKernelOnce(blockSparseSampledMatMulCpuConfig);
+  registerKernelOnce(blockSparseMatMulWebGPUConfig);
+  registerKernelOnce(blockSparseSampledMatMulWebGPUConfig);
   // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
   registerKernelOnce(blockSparseMatMulTensorflowConfig);
   registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);

@@ -1,0 +1,50 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from '../../kernel_names';
+
+import {BlockSparseMatMulProgram, matMulTiling} from './block_sparse_matmul_program';
+import {FillZerosProgram} from './fill_zeros_program';
+import {productTable} from './gpu_tables';
+import {SegmentSumProgram} from './segment_sum_program';
+import type {WebGPUBackendLike} from './webgpu_types';
+
+/**
+ * x . W and x . W^T on WebGPU: one tiled pass over the per-group table, plus
+ * a segment sum when the layout's table splits heavy groups. Everything stays
+ * on the GPU; the table is uploaded on the first call per layout.
+ */
+export function blockSparseMatMulWebGPU(args: {
+  inputs: BlockSparseMatMulInputs,
+  backend: WebGPUBackendLike,
+  attrs?: tf.NamedAttrMap
+}): tf.TensorInfo {
+  const {inputs, backend} = args;
+  const {layout, transposeW} = args.attrs as unknown as BlockSparseMatMulAttrs;
+  const {x, w} = inputs;
+  const rows = x.shape[0];
+  const outputCols = transposeW ? layout.inputSize : layout.outputSize;
+  if (layout.nnzBlocks === 0 || rows === 0) {
+    return backend.runWebGPUProgram(new FillZerosProgram([rows, outputCols]), [], 'float32');
+  }
+  const table = productTable(backend, layout, transposeW);
+  const tiling = matMulTiling(layout.blockSize, rows);
+  const program = new BlockSparseMatMulProgram(
+      rows, outputCols, table.numSegments, tiling, transposeW, table.split);
+  const uniforms = [
+    {type: 'int32' as const, data: [table.numSegments]},
+    {type: 'int32' as const, data: [table.entryBase]},
+  ];
+  const product = backend.runWebGPUProgram(program, [x, w, table.table], 'float32', uniforms);
+  if (!table.split) return product;
+  const sum = backend.runWebGPUProgram(
+      new SegmentSumProgram(rows, outputCols, layout.blockSize), [product, table.table],
+      'float32', [{type: 'int32', data: [table.groupBase]}]);
+  backend.disposeData(product.dataId);
+  return sum;
+}
+
+export const blockSparseMatMulWebGPUConfig: tf.KernelConfig = {
+  kernelName: BlockSparseMatMul,
+  backendName: 'webgpu',
+  kernelFunc: blockSparseMatMulWebGPU as unknown as tf.KernelFunc,
+};

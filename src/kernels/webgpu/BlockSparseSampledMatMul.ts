@@ -1,0 +1,66 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs, BlockSparseSampledMatMulInputs} from '../../kernel_names';
+
+import {BlockSparseSampledProgram, sampledTiling} from './block_sparse_sampled_program';
+import {FillZerosProgram} from './fill_zeros_program';
+import {sampledTable} from './gpu_tables';
+import {SliceSumProgram} from './slice_sum_program';
+import type {WebGPUBackendLike} from './webgpu_types';
+
+/** Workgroups worth having in flight before splitting the M reduction. */
+const TARGET_WORKGROUPS = 64;
+/** Fewest rows a chunk of the M reduction is given. */
+const MIN_CHUNK_ROWS = 256;
+
+/**
+ * How many chunks to cut the M reduction into: one unless the layout has too
+ * few blocks to keep the GPU busy and M is long enough to share.
+ */
+export function sampledChunks(nnzBlocks: number, rows: number, tileM: number):
+    {chunks: number, chunkRows: number} {
+  const wanted = Math.min(
+      Math.ceil(TARGET_WORKGROUPS / Math.max(1, nnzBlocks)),
+      Math.floor(rows / MIN_CHUNK_ROWS));
+  if (wanted <= 1) return {chunks: 1, chunkRows: Math.max(1, Math.ceil(rows / tileM)) * tileM};
+  const chunkRows = Math.ceil(rows / wanted / tileM) * tileM;
+  return {chunks: Math.ceil(rows / chunkRows), chunkRows};
+}
+
+/** a^T . b on the layout's blocks, on WebGPU. */
+export function blockSparseSampledMatMulWebGPU(args: {
+  inputs: BlockSparseSampledMatMulInputs,
+  backend: WebGPUBackendLike,
+  attrs?: tf.NamedAttrMap
+}): tf.TensorInfo {
+  const {inputs, backend} = args;
+  const {layout} = args.attrs as unknown as BlockSparseSampledMatMulAttrs;
+  const {a, b} = inputs;
+  const rows = a.shape[0];
+  const shape = layout.weightShape;
+  const tiling = sampledTiling(layout.blockSize);
+  if (layout.nnzBlocks === 0 || rows === 0) {
+    // Empty layout: nothing to compute; M = 0: the sums are zeros.
+    return backend.runWebGPUProgram(new FillZerosProgram(shape), [], 'float32');
+  }
+  const table = sampledTable(backend, layout);
+  const {chunks, chunkRows} = sampledChunks(layout.nnzBlocks, rows, tiling.tileM);
+  const program = new BlockSparseSampledProgram(layout.nnzBlocks, chunks, tiling);
+  const uniforms = [
+    {type: 'int32' as const, data: [layout.nnzBlocks]},
+    {type: 'int32' as const, data: [chunkRows]},
+    {type: 'int32' as const, data: [chunkRows / tiling.tileM]},
+  ];
+  const partial = backend.runWebGPUProgram(program, [a, b, table.table], 'float32', uniforms);
+  if (chunks === 1) return partial;
+  const sum = backend.runWebGPUProgram(
+      new SliceSumProgram(shape), [partial], 'float32', [{type: 'int32', data: [chunks]}]);
+  backend.disposeData(partial.dataId);
+  return sum;
+}
+
+export const blockSparseSampledMatMulWebGPUConfig: tf.KernelConfig = {
+  kernelName: BlockSparseSampledMatMul,
+  backendName: 'webgpu',
+  kernelFunc: blockSparseSampledMatMulWebGPU as unknown as tf.KernelFunc,
+};

@@ -1,0 +1,165 @@
+/**
+ * Dense x block-sparse product on WebGPU: y = x . W (forward) or x . W^T
+ * (transposed), W given by its nonzero blocks w: [nnz, b, b].
+ *
+ * A classic tiled matmul per (row tile of x, segment of one output block
+ * group): the K-loop walks only the segment's nonzero blocks, read from the
+ * product table (gpu_tables.ts). Each step stages an x tile [tileRows, kTile]
+ * and a w tile [kTile, b] (w^T for the transposed product, transposed in
+ * registers 4x4 at a time) in workgroup memory, all as vec4 loads; each
+ * invocation accumulates rowsPerThread x (4 * vec4PerThread) outputs.
+ * Groups without blocks write zeros. When the table splits groups into
+ * several segments, the output is the partial sum per segment,
+ * [numSegments * M, b], added up by SegmentSumProgram.
+ */
+import {FLAT_WORKGROUP_INDEX, flatDispatch, unroll, unroll2} from './program_util';
+import type {WebGPUProgramLike} from './webgpu_types';
+
+export interface MatMulTiling {
+  blockSize: number;
+  /** Depth of one staged step: min(b, 32); a b=64 block takes two steps. */
+  kTile: number;
+  rowsPerThread: number;
+  /** Output vec4 columns per invocation. */
+  vec4PerThread: number;
+  threadsX: number;
+  threadsY: number;
+}
+
+/**
+ * Tile shapes, tuned on lavapipe: 4 rows x 4 or 8 columns per invocation,
+ * 32-64 invocations, tile rows shrunk for small M (an LSTM step has
+ * batch-size rows).
+ */
+export function matMulTiling(blockSize: number, rows: number): MatMulTiling {
+  const kTile = Math.min(blockSize, 32);
+  const vec4PerThread = blockSize === 64 ? 2 : 1;
+  const threadsX = blockSize / (4 * vec4PerThread);
+  const threadsY = Math.min(16, Math.max(8, 64 / threadsX));
+  let rowsPerThread = 4;
+  while (rowsPerThread > 1 && threadsY * rowsPerThread / 2 >= rows) rowsPerThread /= 2;
+  return {blockSize, kTile, rowsPerThread, vec4PerThread, threadsX, threadsY};
+}
+
+export class BlockSparseMatMulProgram implements WebGPUProgramLike {
+  variableNames = ['X', 'W', 'Table'];
+  variableComponents = [4, 4, 1];
+  outputComponent = 4;
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = {x: [0, 1]};
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  uniforms = 'numSegments : i32, entryBase : i32,';
+  private readonly tileRows: number;
+
+  /**
+   * rows: M; outputCols: N (forward) or K (transposed); split: write per
+   * segment partial sums of shape [numSegments * rows, b].
+   */
+  constructor(
+      rows: number, outputCols: number, numSegments: number,
+      private readonly tiling: MatMulTiling, private readonly transposeW: boolean,
+      private readonly split: boolean) {
+    const {blockSize, kTile, rowsPerThread, vec4PerThread, threadsX, threadsY} = tiling;
+    this.tileRows = threadsY * rowsPerThread;
+    this.outputShape = split ? [numSegments * rows, blockSize] : [rows, outputCols];
+    this.workgroupSize = [threadsX * threadsY, 1, 1];
+    this.dispatch = flatDispatch(Math.ceil(rows / this.tileRows) * numSegments);
+    this.shaderKey = `blockSparseMatMul_b${blockSize}_k${kTile}_r${rowsPerThread}x${
+        threadsY}_c${vec4PerThread}x${threadsX}_${transposeW ? 'T' : 'N'}_${
+        split ? 'split' : 'direct'}`;
+  }
+
+  getUserCode(): string {
+    const {blockSize: b, kTile, rowsPerThread: rpt, vec4PerThread: cpt, threadsX, threadsY} =
+        this.tiling;
+    const b4 = b / 4, k4 = kTile / 4, steps = b / kTile;
+    const threads = threadsX * threadsY, tileRows = this.tileRows;
+    const accName = (r: number, c: number) => `acc${r}_${c}`;
+    const loadW = this.transposeW ?
+        // wTile[j][i] = w[v][i][step * kTile + j], one 4x4 sub-block per pass.
+        `for (var q = li; q < ${b4 * k4}; q = q + ${threads}) {
+          let i4 = q / ${k4};
+          let j4 = q % ${k4};
+          let src = v * ${b * b4} + i4 * ${4 * b4} + step * ${k4} + j4;
+          let r0 = W[src];
+          let r1 = W[src + ${b4}];
+          let r2 = W[src + ${2 * b4}];
+          let r3 = W[src + ${3 * b4}];
+          wTile[4 * j4][i4] = vec4<f32>(r0.x, r1.x, r2.x, r3.x);
+          wTile[4 * j4 + 1][i4] = vec4<f32>(r0.y, r1.y, r2.y, r3.y);
+          wTile[4 * j4 + 2][i4] = vec4<f32>(r0.z, r1.z, r2.z, r3.z);
+          wTile[4 * j4 + 3][i4] = vec4<f32>(r0.w, r1.w, r2.w, r3.w);
+        }` :
+        // Rows step * kTile .. of block v are contiguous.
+        `let wBase = v * ${b * b4} + step * ${kTile * b4};
+        for (var q = li; q < ${kTile * b4}; q = q + ${threads}) {
+          wTile[q / ${b4}][q % ${b4}] = W[wBase + q];
+        }`;
+    const write = this.split ?
+        (r: number, c: number) =>
+            `result[(segment * rows + row${r}) * ${b4} + col4 + ${c}] = ${accName(r, c)};` :
+        (r: number, c: number) =>
+            `result[row${r} * outCols4 + group * ${b4} + col4 + ${c}] = ${accName(r, c)};`;
+    return `
+      var<workgroup> xTile : array<array<vec4<f32>, ${k4}>, ${tileRows}>;
+      var<workgroup> wTile : array<array<vec4<f32>, ${b4}>, ${kTile}>;
+      var<workgroup> segmentLength : i32;
+
+      fn main(index : i32) {
+        let li = i32(localIndex);
+        let tx = li % ${threadsX};
+        let ty = li / ${threadsX};
+        let rows = uniforms.xShape.x;
+        let xCols4 = uniforms.xShape.y / 4;
+        let outCols4 = uniforms.outShape.y / 4;
+        let rowTiles = (rows + ${tileRows - 1}) / ${tileRows};
+        let total = rowTiles * uniforms.numSegments;
+        let wg = ${FLAT_WORKGROUP_INDEX};
+        let live = wg < total;
+        let item = min(wg, total - 1);
+        let segment = item / rowTiles;
+        let rowStart = (item % rowTiles) * ${tileRows};
+        let group = Table[3 * segment];
+        let firstEntry = Table[3 * segment + 1];
+        if (li == 0) {
+          segmentLength = select(0, Table[3 * segment + 2], live);
+        }
+        let count = workgroupUniformLoad(&segmentLength);
+
+        ${unroll2(rpt, cpt, (r, c) => `var ${accName(r, c)} = vec4<f32>(0.0);`)}
+        for (var e = 0; e < count; e = e + 1) {
+          let entry = uniforms.entryBase + 2 * (firstEntry + e);
+          let inBlock = Table[entry];
+          let v = Table[entry + 1];
+          for (var step = 0; step < ${steps}; step = step + 1) {
+            let xCol4 = inBlock * ${b4} + step * ${k4};
+            for (var q = li; q < ${tileRows * k4}; q = q + ${threads}) {
+              let r = q / ${k4};
+              let row = rowStart + r;
+              var value = vec4<f32>(0.0);
+              if (row < rows) {
+                value = X[row * xCols4 + xCol4 + q % ${k4}];
+              }
+              xTile[r][q % ${k4}] = value;
+            }
+            ${loadW}
+            workgroupBarrier();
+            for (var k = 0; k < ${k4}; k = k + 1) {
+              ${unroll2(4, cpt, (i, c) => `let w${i}_${c} = wTile[4 * k + ${i}][tx * ${cpt} + ${c}];`)}
+              ${unroll(rpt, r => `let a${r} = xTile[ty * ${rpt} + ${r}][k];
+              ${unroll(cpt, c => unroll(4, i => `${accName(r, c)} = fma(w${i}_${c}, vec4<f32>(a${r}[${i}]), ${accName(r, c)});`))}`)}
+            }
+            workgroupBarrier();
+          }
+        }
+
+        let col4 = tx * ${cpt};
+        ${unroll(rpt, r => `let row${r} = rowStart + ty * ${rpt} + ${r};
+        if (live && row${r} < rows) {
+          ${unroll(cpt, c => write(r, c))}
+        }`)}
+      }`;
+  }
+}

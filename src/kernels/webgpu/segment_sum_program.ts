@@ -1,0 +1,46 @@
+/**
+ * Second pass of a split dense x sparse product: out[m, g-block] = sum of the
+ * partial sums [numSegments * M, b] of group g's segments (their range is in
+ * the product table), one vec4 of output per invocation.
+ */
+import type {WebGPUProgramLike} from './webgpu_types';
+
+export class SegmentSumProgram implements WebGPUProgramLike {
+  variableNames = ['Partial', 'Table'];
+  variableComponents = [4, 1];
+  outputComponent = 4;
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = {x: [0, 1]};
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [64, 1, 1];
+  size = true;
+  uniforms = 'groupBase : i32,';
+
+  constructor(rows: number, outputCols: number, private readonly blockSize: number) {
+    this.outputShape = [rows, outputCols];
+    this.dispatch = [Math.ceil(rows * outputCols / 4 / 64), 1, 1];
+    this.shaderKey = `blockSparseSegmentSum_b${blockSize}`;
+  }
+
+  getUserCode(): string {
+    const b4 = this.blockSize / 4;
+    return `
+      fn main(index : i32) {
+        if (index >= uniforms.size) {
+          return;
+        }
+        let cols4 = uniforms.outShape.y / 4;
+        let row = index / cols4;
+        let col4 = index % cols4;
+        let group = col4 / ${b4};
+        let first = Table[uniforms.groupBase + 2 * group];
+        let count = Table[uniforms.groupBase + 2 * group + 1];
+        var sum = vec4<f32>(0.0);
+        for (var s = first; s < first + count; s = s + 1) {
+          sum = sum + Partial[(s * uniforms.outShape.x + row) * ${b4} + col4 % ${b4}];
+        }
+        result[index] = sum;
+      }`;
+  }
+}
