@@ -24,17 +24,21 @@ export type TensorflowPlan = 'dense'|'grouped'|'blockwise';
 export const TENSORFLOW_PLANS: readonly TensorflowPlan[] = ['dense', 'grouped', 'blockwise'];
 
 let override: TensorflowPlan|null = null;
+let overheadSlotsOverride: number|null = null;
 
 /**
  * Forces every tensorflow kernel onto `plan` (null restores the automatic
- * choice). For tests and benchmarks.
+ * choice), and optionally the bucket cost of the grouped plan (1 gives one
+ * bucket per distinct group length). For tests and benchmarks.
  */
-export function setTensorflowPlanOverride(plan: TensorflowPlan|null): void {
+export function setTensorflowPlanOverride(
+    plan: TensorflowPlan|null, options: {bucketOverheadSlots?: number} = {}): void {
   if (plan != null && !TENSORFLOW_PLANS.includes(plan)) {
     throw new Error(`setTensorflowPlanOverride: argument 'plan' must be one of ${
         TENSORFLOW_PLANS.join(', ')} or null, but got '${plan}'.`);
   }
   override = plan;
+  overheadSlotsOverride = options.bucketOverheadSlots ?? null;
 }
 
 /** The last plan each product ran, for tests. */
@@ -71,6 +75,7 @@ const OPS_PER_BUCKET = 6;
 
 /** A bucket's fixed cost in slots: more buckets trade padding for op calls. */
 export function bucketOverheadSlots(blockSize: number, rows: number): number {
+  if (overheadSlotsOverride != null) return overheadSlotsOverride;
   return (OPS_PER_BUCKET * COSTS.opMs) / slotMs(blockSize, rows);
 }
 

@@ -1,0 +1,109 @@
+/**
+ * tensorflow-only checks beyond the conformance suite: every plan (forced)
+ * matches the reference on layouts with empty groups and uneven group
+ * lengths (one bucket and several), index tables are built once per layout,
+ * and repeated calls leak neither engine tensors, backend data ids nor TF
+ * handles. Pending on other backends.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {expect} from 'chai';
+
+import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
+import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
+import {lastPlan, setTensorflowPlanOverride, TENSORFLOW_PLANS} from '../../src/kernels/tensorflow/plans';
+import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
+import {BlockLayout} from '../../src/layout/block_layout';
+import {barabasiAlbertLayout} from '../../src/layout/generators';
+import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
+import {createRng, freshSeed, randomNormal} from '../util/random';
+
+const onTensorflow = process.env.TFJS_BACKEND === 'tensorflow';
+
+function layouts(): Array<{name: string, layout: BlockLayout}> {
+  return [
+    {
+      // Column lengths 3, 1, 0, 2 and row lengths 2, 1, 3: padding, an empty
+      // column and several buckets.
+      name: 'uneven with an empty column',
+      layout: BlockLayout.fromMask([[1, 0, 0, 1], [1, 0, 0, 0], [1, 1, 0, 1]], 8),
+    },
+    {
+      name: 'barabasiAlbert 64 blocks',
+      layout: barabasiAlbertLayout({inputSize: 128, outputSize: 256, blockSize: 16, density: 0.3, seed: 5}),
+    },
+    {name: 'dense', layout: BlockLayout.dense(64, 96, 32)},
+  ];
+}
+
+(onTensorflow ? describe : describe.skip)('tensorflow plans (TFJS_BACKEND=tensorflow only)', () => {
+  afterEach(() => setTensorflowPlanOverride(null));
+
+  for (const plan of TENSORFLOW_PLANS) {
+    for (const bucketOverheadSlots of plan === 'grouped' ? [1, 1e9] : [undefined]) {
+      const variant = bucketOverheadSlots == null ? '' :
+          bucketOverheadSlots === 1 ? ' (a bucket per length)' : ' (one bucket)';
+      for (const {name, layout} of layouts()) {
+        it(`${plan}${variant}: x . W, x . W^T and a^T . b on ${name}`, async () => {
+          setTensorflowPlanOverride(plan, {bucketOverheadSlots});
+          const seed = freshSeed();
+          const rng = createRng(seed);
+          const {inputSize: K, outputSize: N, blockSize: b} = layout;
+          const w = randomNormal(layout.nnzBlocks * b * b, rng);
+          const dense = denseFromBlocks(w, layout);
+          for (const rows of [1, 19]) {
+            const x = randomNormal(rows * K, rng), dy = randomNormal(rows * N, rng);
+            const wT = tf.tensor3d(w, layout.weightShape);
+            const y = blockSparseMatMul(tf.tensor2d(x, [rows, K]), wT, layout);
+            expect(lastPlan.matMul).to.equal(plan);
+            const dx = blockSparseMatMul(tf.tensor2d(dy, [rows, N]), wT, layout, {transposeW: true});
+            const dw = blockSparseSampledMatMul(tf.tensor2d(x, [rows, K]), tf.tensor2d(dy, [rows, N]), layout);
+            expect(lastPlan.sampled).to.equal(plan);
+            const where = `${name}, M=${rows}, seed ${seed}`;
+            expect(relativeError(await y.data(), matMul64(x, [rows, K], dense, [K, N])), where)
+                .to.be.below(1e-5);
+            expect(relativeError(await dx.data(), matMul64(dy, [rows, N], dense, [K, N], false, true)), where)
+                .to.be.below(1e-5);
+            const full = matMul64(x, [rows, K], dy, [rows, N], true, false);
+            expect(relativeError(await dw.data(), blocksFromDense(full, layout)), where).to.be.below(1e-5);
+            tf.dispose([y, dx, dw, wT]);
+          }
+        });
+      }
+    }
+  }
+
+  it('builds index tables once per layout and leaks nothing across calls', async () => {
+    const backend = tf.backend() as TFNodeBackend;
+    const layout = barabasiAlbertLayout({inputSize: 128, outputSize: 128, blockSize: 16, density: 0.25, seed: 2});
+    const x = tf.randomNormal([9, 128]) as tf.Tensor2D;
+    const w = tf.randomNormal(layout.weightShape) as tf.Tensor3D;
+    const all = () => tf.tidy(() => {
+      for (const plan of TENSORFLOW_PLANS) {
+        setTensorflowPlanOverride(plan);
+        blockSparseMatMul(x, w, layout);
+        blockSparseMatMul(x, w, layout, {transposeW: true});
+        blockSparseSampledMatMul(x, x, layout);
+      }
+      setTensorflowPlanOverride(null);
+      return blockSparseMatMul(x, w, layout);
+    });
+    (await all()).dispose();  // builds the tables
+    const tables = layout.cachedByteLength();
+    expect(tables).to.be.above(0);
+    const tensors = tf.memory().numTensors;
+    const dataIds = backend.numDataIds();
+    const handles = backend.binding.getNumOfTensors();
+    for (let i = 0; i < 5; i++) {
+      const y = all();
+      await y.data();
+      y.dispose();
+    }
+    expect(layout.cachedByteLength(), 'tables rebuilt').to.equal(tables);
+    expect(tf.memory().numTensors, 'engine tensors').to.equal(tensors);
+    expect(backend.numDataIds(), 'backend data ids').to.equal(dataIds);
+    expect(backend.binding.getNumOfTensors(), 'TF handles').to.equal(handles);
+    layout.dispose();
+    expect(backend.numDataIds(), 'tables freed by layout.dispose()').to.be.below(dataIds);
+    tf.dispose([x, w]);
+  });
+});
