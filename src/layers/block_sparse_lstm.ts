@@ -6,9 +6,10 @@
  * One difference in how it runs: before the recurrence, the input projection
  * x . W + bias of every timestep is computed in one product over
  * [batch * time, inputDim] (one `blockSparseMatMul`, or one matMul when the
- * input kernel is dense), and each step then only adds h . U. The result is
- * the same function as the step-by-step cell; the one product is cheaper
- * (one kernel launch, one weight-gradient product over all timesteps).
+ * input kernel is dense), and each step then only adds h . U (`cell.step`).
+ * The result is the same function as the step-by-step cell; the one product
+ * is cheaper (one kernel launch, one weight-gradient product over all
+ * timesteps). The time loop is our own (see `recur`), with tfjs's semantics.
  *
  * ```js
  * const model = tf.sequential({layers: [
@@ -24,6 +25,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type {RNNLayerArgs} from '@tensorflow/tfjs-layers/dist/layers/recurrent';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
+import {checkArgument} from '../errors';
 import {BlockLayout} from '../layout/block_layout';
 
 import {BlockSparseLSTMCell, BlockSparseLSTMCellArgs, dropoutMask} from './block_sparse_lstm_cell';
@@ -80,6 +82,12 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
         }
       }
       const training = (kwargs?.['training'] as boolean | undefined) ?? false;
+      const mask = kwargs?.['mask'] as tf.Tensor | undefined;
+      const states = initialState ??
+          (this.stateful ? this.states_ : this.getInitialState(x));
+      checkArgument(
+          states.length === 2, 'blockSparseLSTM', 'initialState',
+          '2 tensors [h, c]', `${states.length} tensors`);
       // The masks live for this call only: the tidy frees them, and the
       // gradient tape keeps its own copies of what backprop needs.
       if (training && cell.dropout > 0) {
@@ -91,16 +99,60 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
         cell.stateDropoutMask =
             dropoutMask([x.shape[0], cell.units], cell.recurrentDropout);
       }
-      const projected = cell.projectInputs(x);
-      cell.inputsProjected = true;
       try {
-        return super.call(
-            projected, {mask: kwargs?.['mask'], training, initialState});
+        const {last, sequence, finalStates} =
+            this.recur(cell.projectInputs(x), states, mask, training);
+        if (this.stateful) this.resetStates(finalStates, training);
+        const output = this.returnSequences ? sequence! : last;
+        return this.returnState ? [output, ...finalStates] : output;
       } finally {
-        cell.inputsProjected = false;
         cell.stateDropoutMask = null;
       }
     });
+  }
+
+  /**
+   * The recurrence over projected inputs [batch, time, 4 * units], with
+   * tfjs's rnn() semantics: goBackwards walks time in reverse (and returns
+   * the sequence in that order); a masked step keeps the previous h and c.
+   * Own loop rather than tfjs's rnn(): rnn() makes its float mask by casting
+   * bool to float32, which tfjs-backend-webgpu 4.22 does by relabelling the
+   * int buffer, and the next program then fails to compile (masking with
+   * tf.layers.lstm returns zeros on webgpu). A select makes a real float mask.
+   */
+  private recur(
+      projected: tf.Tensor, initial: tf.Tensor[], mask: tf.Tensor|undefined,
+      training: boolean):
+      {last: tf.Tensor, sequence: tf.Tensor|null, finalStates: tf.Tensor[]} {
+    const steps = tf.unstack(projected, 1);
+    let keeps: tf.Tensor[]|null = null;
+    if (mask != null) {
+      const flat = tf.reshape(mask, mask.shape.slice(0, 2));
+      const keep =
+          tf.where(tf.cast(flat, 'bool'), tf.ones(flat.shape), tf.zeros(flat.shape));
+      keeps = tf.unstack(tf.expandDims(keep, -1), 1);
+    }
+    const order = steps.map((_, t) => t);
+    if (this.goBackwards) order.reverse();
+    let [h, c] = initial;
+    const outputs: tf.Tensor[] = [];
+    for (const t of order) {
+      [h, c] = tf.tidy(() => {
+        const [hNew, cNew] = this.cell.step(steps[t], h, c, training);
+        if (keeps == null) return [hNew, cNew];
+        const keep = keeps[t], drop = tf.sub(1, keep);
+        return [
+          tf.add(tf.mul(hNew, keep), tf.mul(h, drop)),
+          tf.add(tf.mul(cNew, keep), tf.mul(c, drop)),
+        ];
+      });
+      if (this.returnSequences) outputs.push(h);
+    }
+    return {
+      last: h,
+      sequence: this.returnSequences ? tf.stack(outputs, 1) : null,
+      finalStates: [h, c],
+    };
   }
 
   /** @nocollapse */

@@ -129,11 +129,6 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   /** [units, units]: h and c. */
   readonly stateSize: number[];
 
-  /**
-   * Set by `BlockSparseLSTM` while it runs the recurrence: the step input is
-   * then already x . W + bias (projected for all timesteps in one product).
-   */
-  inputsProjected = false;
   /** Dropout masks, kept for a whole sequence (as tfjs's LSTMCell does). */
   inputDropoutMask: tf.Tensor|null = null;
   stateDropoutMask: tf.Tensor|null = null;
@@ -375,7 +370,7 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
     this.stateDropoutMask = null;
   }
 
-  /** inputs: [x or its projection, h, c] -> [h, h, c]. */
+  /** inputs: [x, h, c] -> [h, h, c], as tfjs's LSTMCell. */
   override call(inputs: tf.Tensor|tf.Tensor[], kwargs: Kwargs): tf.Tensor[] {
     return tf.tidy(() => {
       checkArgument(
@@ -383,32 +378,38 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
           '3 tensors [x, h, c]',
           Array.isArray(inputs) ? `${inputs.length} tensors` : 'one tensor');
       const training = (kwargs?.['training'] as boolean | undefined) ?? false;
-      let [x, hPrev] = inputs;
-      const cPrev = inputs[2];
-      let z: tf.Tensor;
-      if (this.inputsProjected) {
-        z = x;
-      } else {
-        if (training && this.dropout > 0) {
-          this.inputDropoutMask ??=
-              tf.keep(dropoutMask(x.shape, this.dropout));
-          x = tf.mul(x, this.inputDropoutMask);
-        }
-        z = this.projectInputs(x);
+      let x = inputs[0];
+      if (training && this.dropout > 0) {
+        this.inputDropoutMask ??= tf.keep(dropoutMask(x.shape, this.dropout));
+        x = tf.mul(x, this.inputDropoutMask);
       }
+      const [h, c] =
+          this.step(this.projectInputs(x), inputs[1], inputs[2], training);
+      return [h, h, c];
+    });
+  }
+
+  /**
+   * One step from the projected input z = x . W + bias: the new [h, c].
+   * `BlockSparseLSTM` projects all timesteps at once and calls this per step.
+   */
+  step(z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor, training: boolean):
+      [tf.Tensor, tf.Tensor] {
+    return tf.tidy(() => {
+      let h0 = hPrev;
       if (training && this.recurrentDropout > 0) {
         this.stateDropoutMask ??=
             tf.keep(dropoutMask(hPrev.shape, this.recurrentDropout));
-        hPrev = tf.mul(hPrev, this.stateDropoutMask);
+        h0 = tf.mul(h0, this.stateDropoutMask);
       }
-      z = tf.add(z, this.recurrentProduct(hPrev));
-      const [zi, zf, zc, zo] = tf.split(z, GATES, z.rank - 1);
+      const zAll = tf.add(z, this.recurrentProduct(h0));
+      const [zi, zf, zc, zo] = tf.split(zAll, GATES, zAll.rank - 1);
       const i = this.recurrentActivation.apply(zi);
       const f = this.recurrentActivation.apply(zf);
       const c = tf.add(tf.mul(f, cPrev), tf.mul(i, this.activation.apply(zc)));
       const o = this.recurrentActivation.apply(zo);
       const h = tf.mul(o, this.activation.apply(c));
-      return [h, h, c];
+      return [h, c] as [tf.Tensor, tf.Tensor];
     });
   }
 
