@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {int32Const, int64Const, release, TFNodeBackend, TFOps} from '../src/kernels/tensorflow/tf_ops';
 import {BlockLayout} from '../src/layout/block_layout';
 
 export interface PreparedBaseline {
@@ -21,4 +22,45 @@ export interface ForwardBaseline {
   prepare(layout: BlockLayout, w: tf.Tensor3D): PreparedBaseline;
 }
 
-export const FORWARD_BASELINES: ForwardBaseline[] = [];
+/**
+ * TensorFlow's element-sparse product (the analogue of cuSPARSE in the
+ * seed's comparison) holding exactly the nonzero values of the block weights:
+ * every element of every kept block, as COO of W [K, N]. The sparse operand
+ * goes first, y^T = W^T . x^T with adjoint_a and adjoint_b, then one
+ * Transpose gives y [M, N], as the block-sparse kernel returns it.
+ */
+const sparseTensorDenseMatMul: ForwardBaseline = {
+  name: 'SparseTensorDenseMatMul',
+  backends: ['tensorflow'],
+  prepare(layout: BlockLayout, w: tf.Tensor3D): PreparedBaseline {
+    const backend = tf.backend() as unknown as TFNodeBackend;
+    const ops = new TFOps(backend);
+    const {blockSize: b, nnzBlocks} = layout;
+    // Element (v, i, j) of w sits at W[k*b + i, n*b + j]: listing indices in
+    // (v, i, j) order makes the values just w flattened.
+    const coo = new Int32Array(nnzBlocks * b * b * 2);
+    let e = 0;
+    for (let v = 0; v < nnzBlocks; v++) {
+      const row0 = layout.blockRow[v] * b, col0 = layout.blockCol[v] * b;
+      for (let i = 0; i < b; i++) {
+        for (let j = 0; j < b; j++) {
+          coo[e++] = row0 + i;
+          coo[e++] = col0 + j;
+        }
+      }
+    }
+    const indices = int32Const(backend, coo, [nnzBlocks * b * b, 2]);
+    const denseShape = int64Const(backend, [layout.inputSize, layout.outputSize]);
+    const values = tf.reshape(w, [-1]);
+    return {
+      run: (x: tf.Tensor2D) => tf.tidy(() => tf.transpose(
+          ops.sparseTensorDenseMatMul(indices, values, denseShape, x, true, true))),
+      dispose: () => {
+        values.dispose();
+        release(backend, indices, denseShape);
+      },
+    };
+  },
+};
+
+export const FORWARD_BASELINES: ForwardBaseline[] = [sparseTensorDenseMatMul];

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
 
+import {FORWARD_BASELINES} from '../../bench/baselines';
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
 import {lastPlan, setTensorflowPlanOverride, TENSORFLOW_PLANS} from '../../src/kernels/tensorflow/plans';
@@ -39,12 +40,16 @@ function layouts(): Array<{name: string, layout: BlockLayout}> {
   afterEach(() => setTensorflowPlanOverride(null));
 
   for (const plan of TENSORFLOW_PLANS) {
-    for (const bucketOverheadSlots of plan === 'grouped' ? [1, 1e9] : [undefined]) {
-      const variant = bucketOverheadSlots == null ? '' :
-          bucketOverheadSlots === 1 ? ' (a bucket per length)' : ' (one bucket)';
+    const variants: Array<{name: string, bucketOverheadSlots?: number, chunkBytes?: number}> =
+        plan !== 'grouped' ? [{name: ''}] : [
+          {name: ' (a bucket per length)', bucketOverheadSlots: 1},
+          {name: ' (one bucket)', bucketOverheadSlots: 1e9},
+          {name: ' (row chunks)', bucketOverheadSlots: 1, chunkBytes: 1},
+        ];
+    for (const {name: variant, ...options} of variants) {
       for (const {name, layout} of layouts()) {
         it(`${plan}${variant}: x . W, x . W^T and a^T . b on ${name}`, async () => {
-          setTensorflowPlanOverride(plan, {bucketOverheadSlots});
+          setTensorflowPlanOverride(plan, options);
           const seed = freshSeed();
           const rng = createRng(seed);
           const {inputSize: K, outputSize: N, blockSize: b} = layout;
@@ -105,5 +110,19 @@ function layouts(): Array<{name: string, layout: BlockLayout}> {
     layout.dispose();
     expect(backend.numDataIds(), 'tables freed by layout.dispose()').to.be.below(dataIds);
     tf.dispose([x, w]);
+  });
+
+  it('the SparseTensorDenseMatMul benchmark baseline holds the same nonzeros', async () => {
+    const baseline = FORWARD_BASELINES.find(b => b.name === 'SparseTensorDenseMatMul')!;
+    const layout = barabasiAlbertLayout({inputSize: 128, outputSize: 64, blockSize: 16, density: 0.3, seed: 4});
+    const x = tf.randomNormal([7, 128]) as tf.Tensor2D;
+    const w = tf.randomNormal(layout.weightShape) as tf.Tensor3D;
+    const prepared = baseline.prepare(layout, w);
+    const y = prepared.run(x), expected = blockSparseMatMul(x, w, layout);
+    expect(y.shape).to.deep.equal([7, 64]);
+    expect(relativeError(await y.data(), await expected.data())).to.be.below(1e-5);
+    prepared.dispose();
+    tf.dispose([x, w, y, expected]);
+    layout.dispose();
   });
 });

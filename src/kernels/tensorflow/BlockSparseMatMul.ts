@@ -3,8 +3,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
 
-import {bucketOverheadSlots, chooseMatMulPlan, lastPlan} from './plans';
-import {blockTables, groupedTables} from './tables';
+import {bucketOverheadSlots, chooseMatMulPlan, chunkSizes, lastPlan} from './plans';
+import {blockTables, groupedTables, GroupedTables} from './tables';
 import {TFNodeBackend, TFOps, withScope} from './tf_ops';
 
 /**
@@ -59,41 +59,67 @@ function viaDense(
 /**
  * In the transposed domain (x^T: [inBlocks, b, M], each block contiguous):
  * per bucket of G output groups padded to L blocks, gather the L input
- * blocks of each group side by side ([G, L*b, M]) and the matching weights,
- * one BatchMatMul -> [G, b, M]; concatenate, reorder groups, transpose back.
+ * blocks of each group side by side ([G, L*b, M]) and multiply by the
+ * group's weights (prepared once) -> [G, b, M]; concatenate, reorder groups,
+ * transpose back. Large M runs in row chunks so that each chunk's gathered
+ * blocks are still in cache when its BatchMatMul reads them.
  */
 function groupedProduct(
     ops: TFOps, x: tf.TensorInfo, w: tf.TensorInfo, layout: BlockLayout,
-    transposeW: boolean, tables: ReturnType<typeof groupedTables>): tf.Tensor {
+    transposeW: boolean, tables: GroupedTables): tf.Tensor {
+  const rows = x.shape[0];
+  const sizes = chunkSizes(layout.blockSize, rows, tables.paddedSlots);
+  return withScope(keep => {
+    const weights = groupWeights(ops, keep, w, layout, transposeW, tables);
+    if (sizes.length === 1) {
+      return groupedChunk(ops, keep, x, weights, layout, transposeW, tables);
+    }
+    const chunks = ops.split(x, sizes, 0).map(keep);
+    const parts = chunks.map(
+        chunk => keep(groupedChunk(ops, keep, chunk, weights, layout, transposeW, tables)));
+    return ops.concat(parts, 0);
+  });
+}
+
+/**
+ * Per bucket, the weights of each group as one matrix: a block column's
+ * blocks stacked vertically, [G, L*b, b] (used transposed: y^T = W^T x^T),
+ * or a block row's blocks side by side, [G, b, L*b] (y^T = W x^T).
+ */
+function groupWeights(
+    ops: TFOps, keep: (t: tf.Tensor) => tf.Tensor, w: tf.TensorInfo,
+    layout: BlockLayout, transposeW: boolean, tables: GroupedTables): tf.Tensor[] {
+  const {blockSize: b} = layout;
+  const wAll = tables.padded ? keep(ops.pad(w, [[0, 1], [0, 0], [0, 0]])) : w;
+  return tables.buckets.map(bucket => {
+    const G = bucket.numGroups, L = bucket.length;
+    const wg = keep(ops.gather(wAll, bucket.block));
+    if (!transposeW) return keep(ops.reshape(wg, [G, L * b, b]));
+    const wg4 = keep(ops.reshape(wg, [G, L, b, b]));
+    const wgT = keep(ops.transpose(wg4, [0, 2, 1, 3]));
+    return keep(ops.reshape(wgT, [G, b, L * b]));
+  });
+}
+
+function groupedChunk(
+    ops: TFOps, keep: (t: tf.Tensor) => tf.Tensor, x: tf.TensorInfo,
+    weights: tf.Tensor[], layout: BlockLayout, transposeW: boolean,
+    tables: GroupedTables): tf.Tensor {
   const {blockSize: b} = layout;
   const rows = x.shape[0];
   const inBlocks = transposeW ? layout.blockCols : layout.blockRows;
   const outSize = transposeW ? layout.inputSize : layout.outputSize;
-  return withScope(keep => {
-    const xT = keep(ops.transpose(x, [1, 0]));
-    const xBlocks = keep(ops.reshape(xT, [inBlocks, b, rows]));
-    const wAll = tables.padded ? keep(ops.pad(w, [[0, 1], [0, 0], [0, 0]])) : w;
-    const parts = tables.buckets.map(bucket => {
-      const G = bucket.numGroups, L = bucket.length;
-      const xg = keep(ops.gather(xBlocks, bucket.other));
-      const xg3 = keep(ops.reshape(xg, [G, L * b, rows]));
-      const wg = keep(ops.gather(wAll, bucket.block));
-      if (!transposeW) {
-        // Column group: its blocks stacked vertically, [L*b, b]; y^T = W^T x^T.
-        const wg3 = keep(ops.reshape(wg, [G, L * b, b]));
-        return keep(ops.batchMatMul(wg3, xg3, true, false));
-      }
-      // Row group: its blocks side by side, [b, L*b]; y^T = W x^T.
-      const wg4 = keep(ops.reshape(wg, [G, L, b, b]));
-      const wgT = keep(ops.transpose(wg4, [0, 2, 1, 3]));
-      const wg3 = keep(ops.reshape(wgT, [G, b, L * b]));
-      return keep(ops.batchMatMul(wg3, xg3));
-    });
-    let yT = parts.length === 1 ? parts[0] : keep(ops.concat(parts, 0));
-    if (tables.groupOrder != null) yT = keep(ops.gather(yT, tables.groupOrder));
-    const yT2 = keep(ops.reshape(yT, [outSize, rows]));
-    return ops.transpose(yT2, [1, 0]);
+  const xT = keep(ops.transpose(x, [1, 0]));
+  const xBlocks = keep(ops.reshape(xT, [inBlocks, b, rows]));
+  const parts = tables.buckets.map((bucket, i) => {
+    const xg = keep(ops.gather(xBlocks, bucket.other));
+    const xg3 = keep(ops.reshape(xg, [bucket.numGroups, bucket.length * b, rows]));
+    return keep(ops.batchMatMul(weights[i], xg3, !transposeW, false));
   });
+  let yT = parts.length === 1 ? parts[0] : keep(ops.concat(parts, 0));
+  if (tables.groupOrder != null) yT = keep(ops.gather(yT, tables.groupOrder));
+  const yT2 = keep(ops.reshape(yT, [outSize, rows]));
+  return ops.transpose(yT2, [1, 0]);
 }
 
 /** One input block per nonzero block, b x b BatchMatMul, segment sum. */

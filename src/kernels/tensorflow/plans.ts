@@ -25,6 +25,7 @@ export const TENSORFLOW_PLANS: readonly TensorflowPlan[] = ['dense', 'grouped', 
 
 let override: TensorflowPlan|null = null;
 let overheadSlotsOverride: number|null = null;
+let chunkBytesOverride: number|null = null;
 
 /**
  * Forces every tensorflow kernel onto `plan` (null restores the automatic
@@ -32,13 +33,15 @@ let overheadSlotsOverride: number|null = null;
  * bucket per distinct group length). For tests and benchmarks.
  */
 export function setTensorflowPlanOverride(
-    plan: TensorflowPlan|null, options: {bucketOverheadSlots?: number} = {}): void {
+    plan: TensorflowPlan|null,
+    options: {bucketOverheadSlots?: number, chunkBytes?: number} = {}): void {
   if (plan != null && !TENSORFLOW_PLANS.includes(plan)) {
     throw new Error(`setTensorflowPlanOverride: argument 'plan' must be one of ${
         TENSORFLOW_PLANS.join(', ')} or null, but got '${plan}'.`);
   }
   override = plan;
   overheadSlotsOverride = options.bucketOverheadSlots ?? null;
+  chunkBytesOverride = options.chunkBytes ?? null;
 }
 
 /** The last plan each product ran, for tests. */
@@ -128,4 +131,24 @@ export function chooseMatMulPlan(
 export function chooseSampledPlan(
     layout: BlockLayout, rows: number, grouped: () => GroupedShape): TensorflowPlan {
   return chooseMatMulPlan(layout, rows, grouped);
+}
+
+/** Target bytes of gathered x blocks per row chunk of the grouped product. */
+export const GROUPED_CHUNK_BYTES = 8 << 20;
+
+/**
+ * Row counts of the chunks the grouped x . W runs in: one chunk unless its
+ * gathered blocks ([paddedSlots, b, rows] floats) exceed the chunk target.
+ */
+export function chunkSizes(blockSize: number, rows: number, paddedSlots: number): number[] {
+  const target = chunkBytesOverride ?? GROUPED_CHUNK_BYTES;
+  const bytesPerRow = 4 * paddedSlots * blockSize;
+  const count = Math.min(Math.ceil(rows / 8), Math.max(1, Math.round(bytesPerRow * rows / target)));
+  const sizes: number[] = [];
+  for (let c = 0, start = 0; c < count; c++) {
+    const end = Math.round((rows * (c + 1)) / count);
+    sizes.push(end - start);
+    start = end;
+  }
+  return sizes;
 }

@@ -32,6 +32,8 @@ export interface TFNodeBackend extends KernelBackend {
   getDTypeInteger(dtype: DataType): number;
   /** Runs one op; the result is a Tensor tracked by the engine. */
   executeSingleOutput(op: string, attrs: TFEOpAttr[], inputs: TensorInfo[]): Tensor;
+  executeMultipleOutputs(
+      op: string, attrs: TFEOpAttr[], inputs: TensorInfo[], numOutputs: number): Tensor[];
 }
 
 /**
@@ -126,6 +128,24 @@ export class TFOps {
           this.type('Tindices', 'int32'), this.type('Taxis', 'int32')
         ],
         [params, indices], [{values: [axis], shape: []}]);
+  }
+
+  /** x cut along `axis` into pieces of `sizes`. */
+  split(x: TensorInfo, sizes: number[], axis: number): Tensor[] {
+    const infos = [
+      int32Const(this.backend, sizes), int32Const(this.backend, [axis], [])
+    ];
+    try {
+      return this.backend.executeMultipleOutputs(
+          'SplitV',
+          [
+            this.int('num_split', sizes.length), this.type('T', x.dtype),
+            this.type('Tlen', 'int32')
+          ],
+          [x, ...infos], sizes.length);
+    } finally {
+      release(this.backend, ...infos);
+    }
   }
 
   matMul(a: TensorInfo, b: TensorInfo, transposeA = false, transposeB = false):

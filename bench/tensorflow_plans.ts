@@ -1,0 +1,87 @@
+/**
+ * `npx ts-node --transpile-only bench/tensorflow_plans.ts --m 2048 --b 32
+ * --densities 1,1/4,1/32`: every tensorflow plan forced, per product, next to
+ * dense tf.matMul and the automatic choice; the measurements behind the
+ * cost model in src/kernels/tensorflow/plans.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import * as tfbs from '../src/index';
+import {lastPlan, setTensorflowPlanOverride, TENSORFLOW_PLANS, TensorflowPlan} from '../src/kernels/tensorflow/plans';
+import {loadBackend} from '../examples/select_backend';
+
+import {timeOp} from './timing';
+
+function listArg(argv: string[], flag: string, fallback: string): string[] {
+  const i = argv.indexOf(flag);
+  return (i >= 0 ? argv[i + 1] : fallback).split(',').map(s => s.trim()).filter(Boolean);
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  await loadBackend('tensorflow');
+  const ms = listArg(argv, '--m', '2048').map(Number);
+  const blockSizes = listArg(argv, '--b', '32').map(Number);
+  const densities = listArg(argv, '--densities', '1,1/2,1/4,1/8,1/16,1/32,1/64').map(t => {
+    const [num, den] = t.split('/').map(Number);
+    return den == null ? num : num / den;
+  });
+  const size = Number(listArg(argv, '--size', '2048')[0]);
+  const timing = {samples: Number(listArg(argv, '--samples', '3')[0]), budgetMs: 3000};
+  const products = ['forward', 'transposed', 'sampled'] as const;
+  const chunkBytes = listArg(argv, '--chunk-bytes', '').map(Number);
+  if (chunkBytes.length > 0) {
+    console.log(['M', 'b', 'density', 'product', 'dense', ...chunkBytes.map(c => `grouped chunk ${c}`)].join('\t'));
+  } else console.log(['M', 'b', 'density', 'product', 'dense', ...TENSORFLOW_PLANS, 'auto', 'auto plan'].join('\t'));
+  for (const M of ms) {
+    const x = tf.randomNormal([M, size]) as tf.Tensor2D;
+    const dy = tf.randomNormal([M, size]) as tf.Tensor2D;
+    const wDense = tf.randomNormal([size, size]) as tf.Tensor2D;
+    const dense = {
+      forward: (await timeOp(() => tf.matMul(x, wDense), timing)).medianMs,
+      transposed: (await timeOp(() => tf.matMul(dy, wDense, false, true), timing)).medianMs,
+      sampled: (await timeOp(() => tf.matMul(x, dy, true, false), timing)).medianMs,
+    };
+    for (const b of blockSizes) {
+      for (const density of densities) {
+        const layout = density === 1 ? tfbs.BlockLayout.dense(size, size, b) :
+            tfbs.balancedRandomLayout({inputSize: size, outputSize: size, blockSize: b, density, seed: 1});
+        const w = tf.randomNormal(layout.weightShape) as tf.Tensor3D;
+        const run = {
+          forward: () => tfbs.blockSparseMatMul(x, w, layout),
+          transposed: () => tfbs.blockSparseMatMul(dy, w, layout, {transposeW: true}),
+          sampled: () => tfbs.blockSparseSampledMatMul(x, dy, layout),
+        };
+        for (const product of products) {
+          if (chunkBytes.length > 0) {
+            if (product === 'sampled') continue;
+            const cells: string[] = [];
+            for (const c of chunkBytes) {
+              setTensorflowPlanOverride('grouped', {chunkBytes: c});
+              cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
+            }
+            setTensorflowPlanOverride(null);
+            console.log([M, b, `1/${Math.round(1 / layout.density)}`, product, dense[product].toFixed(1), ...cells].join('\t'));
+            continue;
+          }
+          const cells: string[] = [];
+          for (const plan of [...TENSORFLOW_PLANS, null] as Array<TensorflowPlan|null>) {
+            setTensorflowPlanOverride(plan);
+            cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
+          }
+          const chosen = product === 'sampled' ? lastPlan.sampled : lastPlan.matMul;
+          console.log([M, b, `1/${Math.round(1 / layout.density)}`, product, dense[product].toFixed(1),
+            ...cells, chosen].join('\t'));
+        }
+        w.dispose();
+        layout.dispose();
+      }
+    }
+    tf.dispose([x, dy, wDense]);
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
