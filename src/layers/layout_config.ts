@@ -3,11 +3,9 @@
  * generated from density + layoutType + seed) and how the layout is written
  * into `getConfig()` so that a saved model reloads with the same blocks.
  *
- * The config form is `BlockLayout.toJSON()` with the mask bits in lowercase
- * hex (`bitsHex`) instead of base64 (`bits`): tfjs-layers snake_cases every
- * string of a model's config on save and camelCases it on load, which would
- * lowercase base64 ('Ab' -> 'ab'); hex has no capitals and no underscores, so
- * it survives both conversions untouched.
+ * The config form is `BlockLayout.toJSON()` (mask bits in lowercase hex,
+ * which survives tfjs-layers' snake_case/camelCase conversion of config
+ * strings).
  *
  * ```js
  * const config = layoutToConfig(layout);   // {format, blockSize, ..., bitsHex}
@@ -19,47 +17,23 @@ import {BlockLayout, BlockLayoutJSON} from '../layout/block_layout';
 import {LAYOUT_TYPES, LayoutType, makeLayout} from '../layout/generators';
 
 /** A layout as it appears in a layer config. */
-export interface LayoutConfig {
-  format: BlockLayoutJSON['format'];
-  blockSize: number;
-  blockRows: number;
-  blockCols: number;
-  /** Row-major mask bits, 8 per byte (LSB first), lowercase hex. */
-  bitsHex: string;
-}
+export type LayoutConfig = BlockLayoutJSON;
 
 /** Anything a layer accepts as its layout. */
-export type LayoutLike = BlockLayout|BlockLayoutJSON|LayoutConfig;
+export type LayoutLike = BlockLayout|BlockLayoutJSON;
 
 export function layoutToConfig(layout: BlockLayout): LayoutConfig {
-  const {bits, ...rest} = layout.toJSON();
-  const binary = atob(bits);
-  let hex = '';
-  for (let i = 0; i < binary.length; i++) {
-    hex += binary.charCodeAt(i).toString(16).padStart(2, '0');
-  }
-  return {...rest, bitsHex: hex};
+  return layout.toJSON();
 }
 
-/** Reads a BlockLayout, its `toJSON()` form or its config form. */
+/** Reads a BlockLayout or its `toJSON()` form. */
 export function layoutFromConfig(value: LayoutLike, fn: string, arg: string):
     BlockLayout {
   if (value instanceof BlockLayout) return value;
   checkArgument(
       value != null && typeof value === 'object', fn, arg,
-      'a BlockLayout, its toJSON() form or its config form', value);
-  if ('bitsHex' in value) {
-    const {bitsHex, ...rest} = value;
-    checkArgument(
-        typeof bitsHex === 'string' && /^([0-9a-f]{2})*$/.test(bitsHex), fn,
-        `${arg}.bitsHex`, 'a lowercase hex string', bitsHex);
-    let binary = '';
-    for (let i = 0; i < bitsHex.length; i += 2) {
-      binary += String.fromCharCode(parseInt(bitsHex.slice(i, i + 2), 16));
-    }
-    return BlockLayout.fromJSON({...rest, bits: btoa(binary)});
-  }
-  return BlockLayout.fromJSON(value as BlockLayoutJSON);
+      'a BlockLayout or its toJSON() form', value);
+  return BlockLayout.fromJSON(value);
 }
 
 /** How a generated layout is chosen. */

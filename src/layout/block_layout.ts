@@ -20,8 +20,12 @@ export interface BlockLayoutJSON {
   blockSize: number;
   blockRows: number;
   blockCols: number;
-  /** Row-major mask bits, 8 per byte (LSB first), base64. */
-  bits: string;
+  /**
+   * Row-major mask bits, 8 per byte (LSB first), as lowercase hex: no
+   * capitals or underscores, so it survives tfjs-layers' snake_case/camelCase
+   * conversion of config strings when a model is saved and loaded.
+   */
+  bitsHex: string;
 }
 
 /** Anything a backend caches on a layout; `dispose` is called by `dispose()`. */
@@ -237,8 +241,13 @@ export class BlockLayout {
   }
 
   /**
-   * A compact JSON form (mask packed to bits, base64) that round-trips
-   * exactly through `BlockLayout.fromJSON`; used by layer configs.
+   * A compact JSON form (mask packed to bits, hex) that round-trips exactly
+   * through `BlockLayout.fromJSON`; layer configs carry it.
+   *
+   * ```js
+   * const json = JSON.stringify(layout);   // {"format": ..., "bitsHex": "a3f0..."}
+   * BlockLayout.fromJSON(JSON.parse(json)).equals(layout);  // true
+   * ```
    */
   toJSON(): BlockLayoutJSON {
     const bytes = new Uint8Array(Math.ceil(this.mask.length / 8));
@@ -250,7 +259,7 @@ export class BlockLayout {
       blockSize: this.blockSize,
       blockRows: this.blockRows,
       blockCols: this.blockCols,
-      bits: bytesToBase64(bytes),
+      bitsHex: bytesToHex(bytes),
     };
   }
 
@@ -267,10 +276,13 @@ export class BlockLayout {
             Number.isInteger(blockCols) && blockCols > 0,
         fn, 'json', 'positive integer blockRows and blockCols',
         `${blockRows} x ${blockCols}`);
-    const bytes = base64ToBytes(json.bits);
+    checkArgument(
+        typeof json.bitsHex === 'string' && /^([0-9a-f]{2})*$/.test(json.bitsHex),
+        fn, 'json.bitsHex', 'a lowercase hex string', json.bitsHex);
+    const bytes = hexToBytes(json.bitsHex);
     const size = blockRows * blockCols;
     checkArgument(
-        bytes.length === Math.ceil(size / 8), fn, 'json.bits',
+        bytes.length === Math.ceil(size / 8), fn, 'json.bitsHex',
         `${Math.ceil(size / 8)} bytes for a ${blockRows} x ${blockCols} mask`,
         `${bytes.length} bytes`);
     const mask = new Uint8Array(size);
@@ -346,15 +358,16 @@ function readSync(fn: string, mask: tf.Tensor): ArrayLike<number> {
   }
 }
 
-function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]);
-  return btoa(binary);
+function bytesToHex(bytes: Uint8Array): string {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
 }
 
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  }
   return out;
 }
