@@ -41,18 +41,25 @@ export function blockSparseMatMulTensorflow(args: {
   }
 }
 
-/** Scatter the blocks into the dense [K, N] weight, then one MatMul. */
+/**
+ * Scatter the blocks into the block grid [Kb, Nb, b, b] (a fully dense
+ * layout already is that grid), one Transpose to W [K, N] or straight to
+ * W^T [N, K], then one MatMul.
+ */
 function viaDense(
     ops: TFOps, x: tf.TensorInfo, w: tf.TensorInfo, layout: BlockLayout,
     transposeW: boolean): tf.Tensor {
   const {blockRows, blockCols, blockSize: b, inputSize: K, outputSize: N} = layout;
-  const tables = blockTables(ops.backend, layout);
+  const full = layout.nnzBlocks === blockRows * blockCols;
   return withScope(keep => {
-    const grid = keep(ops.scatterNd(tables.denseIndex, w, [blockRows * blockCols, b, b]));
+    const grid = full ? w :
+        keep(ops.scatterNd(blockTables(ops.backend, layout).denseIndex, w,
+                           [blockRows * blockCols, b, b]));
     const grid4 = keep(ops.reshape(grid, [blockRows, blockCols, b, b]));
-    const rowMajor = keep(ops.transpose(grid4, [0, 2, 1, 3]));
-    const dense = keep(ops.reshape(rowMajor, [K, N]));
-    return ops.matMul(x, dense, false, transposeW);
+    const dense = transposeW ?
+        keep(ops.reshape(keep(ops.transpose(grid4, [1, 3, 0, 2])), [N, K])) :
+        keep(ops.reshape(keep(ops.transpose(grid4, [0, 2, 1, 3])), [K, N]));
+    return ops.matMul(x, dense);
   });
 }
 

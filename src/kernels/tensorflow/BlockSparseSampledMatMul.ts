@@ -48,6 +48,10 @@ function viaDense(
     const full = keep(ops.matMul(a, b, true, false));
     const grid4 = keep(ops.reshape(full, [blockRows, blockSize, blockCols, blockSize]));
     const blockMajor = keep(ops.transpose(grid4, [0, 2, 1, 3]));
+    // A fully dense layout keeps every block, already in layout order.
+    if (layout.nnzBlocks === blockRows * blockCols) {
+      return ops.reshape(blockMajor, layout.weightShape);
+    }
     const grid = keep(ops.reshape(blockMajor, [blockRows * blockCols, blockSize, blockSize]));
     return ops.gather(grid, tables.denseIndexFlat);
   });

@@ -48,29 +48,44 @@ export function setTensorflowPlanOverride(
 export const lastPlan: {matMul?: TensorflowPlan, sampled?: TensorflowPlan} = {};
 
 /**
- * Measured costs (ms) on the benchmark machine. A "slot" is one b x b block
- * times M rows: gathered (b * M floats in, b * M out) and multiplied
- * (2 * b * b * M flops).
+ * Costs (ms) fitted to `bench/tensorflow_plans.ts` on the benchmark machine
+ * (min of 5 runs, M = 2048, K = N = 2048, b = 32, balanced random layouts):
+ * the dense plan took 115-147 ms at every density (raw MatMul, ~130 GFLOP/s,
+ * plus ~5 ms to scatter the weight); the grouped x . W took about
+ * 14 ms + 0.044 ms per block slot (59, 41, 28, 19.5, 17 ms at densities
+ * 1/4 .. 1/64), i.e. BatchMatMul near MatMul speed plus gathers running
+ * from cache; the blockwise plan took ~0.2 ms per block (its [nnz, b, M]
+ * product goes to memory and is read again by UnsortedSegmentSum) and lost
+ * to grouped everywhere except within noise at 1/64. A "slot" is one b x b
+ * block times M rows: b * M floats gathered, 2 * b * b * M flops.
  */
 export const COSTS = {
-  /** Fixed cost of one raw op call through the binding. */
+  /** Fixed cost of one raw op call through the binding (11-16 us measured). */
   opMs: 0.015,
-  /** Dense MatMul throughput, flops per ms. */
-  denseFlopsPerMs: 4.0e7,
-  /** BatchMatMul throughput on b x (L*b) operands, flops per ms. */
-  batchFlopsPerMs: 3.0e7,
-  /** Gather/Transpose/ScatterNd throughput, bytes moved (read + write) per ms. */
-  copyBytesPerMs: 4.0e6,
+  /** MatMul and BatchMatMul throughput, flops per ms. */
+  flopsPerMs: 1.3e8,
+  /** Gathers whose output stays in cache (row-chunked), bytes moved per ms. */
+  cachedCopyBytesPerMs: 3.0e7,
+  /** Transposes, scatters and gathers through memory, bytes moved per ms. */
+  copyBytesPerMs: 5.0e6,
 };
 
+/**
+ * The sparse plans must beat the dense estimate by this factor: near the
+ * crossover (density ~1/2 at M = 2048) both are equal within noise, and the
+ * dense plan is the one that can never be much slower than dense tf.matMul.
+ */
+export const SPARSE_MARGIN = 0.85;
+
 /** ms of moving `floats` float32 values once (read + write). */
-function copyMs(floats: number): number {
-  return (8 * floats) / COSTS.copyBytesPerMs;
+function copyMs(floats: number, bytesPerMs = COSTS.copyBytesPerMs): number {
+  return (8 * floats) / bytesPerMs;
 }
 
-/** ms of one grouped/blockwise slot at M rows. */
+/** ms of one grouped slot at M rows. */
 export function slotMs(blockSize: number, rows: number): number {
-  return copyMs(blockSize * rows) + (2 * blockSize * blockSize * rows) / COSTS.batchFlopsPerMs;
+  return copyMs(blockSize * rows, COSTS.cachedCopyBytesPerMs) +
+      (2 * blockSize * blockSize * rows) / COSTS.flopsPerMs;
 }
 
 /** Ops per bucket (gathers, reshapes, BatchMatMul). */
@@ -84,7 +99,7 @@ export function bucketOverheadSlots(blockSize: number, rows: number): number {
 
 function denseCostMs(layout: BlockLayout, rows: number): number {
   const {inputSize: K, outputSize: N} = layout;
-  return (2 * rows * K * N) / COSTS.denseFlopsPerMs + 2 * copyMs(K * N) + 5 * COSTS.opMs;
+  return (2 * rows * K * N) / COSTS.flopsPerMs + copyMs(K * N) + 5 * COSTS.opMs;
 }
 
 function groupedCostMs(layout: BlockLayout, rows: number, paddedSlots: number,
@@ -96,19 +111,17 @@ function groupedCostMs(layout: BlockLayout, rows: number, paddedSlots: number,
 
 function blockwiseCostMs(layout: BlockLayout, rows: number): number {
   const {inputSize: K, outputSize: N, blockSize: b, nnzBlocks} = layout;
-  // The product is written and summed once more than in the grouped plan.
-  return copyMs(rows * (K + N)) + nnzBlocks * (slotMs(b, rows) + 2 * copyMs(b * rows)) +
+  return copyMs(rows * (K + N)) +
+      nnzBlocks * ((2 * b * b * rows) / COSTS.flopsPerMs + 3 * copyMs(b * rows)) +
       10 * COSTS.opMs;
 }
 
 function chosen(
     estimates: Record<TensorflowPlan, number>): TensorflowPlan {
   if (override != null) return override;
-  let best: TensorflowPlan = 'dense';
-  for (const plan of TENSORFLOW_PLANS) {
-    if (estimates[plan] < estimates[best]) best = plan;
-  }
-  return best;
+  const sparse: TensorflowPlan =
+      estimates.grouped <= estimates.blockwise ? 'grouped' : 'blockwise';
+  return estimates[sparse] < SPARSE_MARGIN * estimates.dense ? sparse : 'dense';
 }
 
 /** Padded slots and bucket count of a grouped table, for the estimate. */
@@ -133,8 +146,15 @@ export function chooseSampledPlan(
   return chooseMatMulPlan(layout, rows, grouped);
 }
 
-/** Target bytes of gathered x blocks per row chunk of the grouped product. */
-export const GROUPED_CHUNK_BYTES = 8 << 20;
+/**
+ * Target bytes of gathered x blocks per row chunk of the grouped product:
+ * about the L3 cache (32 MB on the benchmark machine). Measured at M = 2048,
+ * b = 32, density 1/4 (min of 7): no chunks 168 ms, 32 MB 78 ms, 8 MB
+ * 102 ms, 2 MB 203 ms (chunks of few rows make BatchMatMul inefficient).
+ */
+export const GROUPED_CHUNK_BYTES = 32 << 20;
+/** Fewer rows per chunk than this cost more in small matmuls than they save. */
+const MIN_CHUNK_ROWS = 256;
 
 /**
  * Row counts of the chunks the grouped x . W runs in: one chunk unless its
@@ -143,7 +163,9 @@ export const GROUPED_CHUNK_BYTES = 8 << 20;
 export function chunkSizes(blockSize: number, rows: number, paddedSlots: number): number[] {
   const target = chunkBytesOverride ?? GROUPED_CHUNK_BYTES;
   const bytesPerRow = 4 * paddedSlots * blockSize;
-  const count = Math.min(Math.ceil(rows / 8), Math.max(1, Math.round(bytesPerRow * rows / target)));
+  const minRows = chunkBytesOverride != null ? 8 : MIN_CHUNK_ROWS;
+  const count = Math.max(1, Math.min(
+      Math.floor(rows / minRows), Math.round((bytesPerRow * rows) / target)));
   const sizes: number[] = [];
   for (let c = 0, start = 0; c < count; c++) {
     const end = Math.round((rows * (c + 1)) / count);
