@@ -7,7 +7,10 @@
  * product table (gpu_tables.ts). Each step stages an x tile [tileRows, kTile]
  * and a w tile [kTile, b] (w^T for the transposed product, transposed in
  * registers 4x4 at a time) in workgroup memory, all as vec4 loads; each
- * invocation accumulates rowsPerThread x (4 * vec4PerThread) outputs.
+ * invocation accumulates rowsPerThread x (4 * vec4PerThread) outputs. The
+ * staged depth is 32 for every block size: a b=64 block takes two steps,
+ * while b=8 and b=16 stage the next 4 or 2 blocks of the list together
+ * (zeros past its end), so small blocks do not pay a barrier per 8 rows.
  * Groups without blocks write zeros. When the table splits groups into
  * several segments, the output is the partial sum per segment,
  * [numSegments * M, b], added up by SegmentSumProgram.
@@ -17,7 +20,7 @@ import type {WebGPUProgramLike} from './webgpu_types';
 
 export interface MatMulTiling {
   blockSize: number;
-  /** Depth of one staged step: min(b, 32); a b=64 block takes two steps. */
+  /** Depth of one staged step (32): part of a block or several blocks. */
   kTile: number;
   rowsPerThread: number;
   /** Output vec4 columns per invocation. */
@@ -32,7 +35,7 @@ export interface MatMulTiling {
  * batch-size rows).
  */
 export function matMulTiling(blockSize: number, rows: number): MatMulTiling {
-  const kTile = Math.min(blockSize, 32);
+  const kTile = 32;
   const vec4PerThread = blockSize === 64 ? 2 : 1;
   const threadsX = blockSize / (4 * vec4PerThread);
   const threadsY = Math.min(16, Math.max(8, 64 / threadsX));
@@ -74,28 +77,57 @@ export class BlockSparseMatMulProgram implements WebGPUProgramLike {
   getUserCode(): string {
     const {blockSize: b, kTile, rowsPerThread: rpt, vec4PerThread: cpt, threadsX, threadsY} =
         this.tiling;
-    const b4 = b / 4, k4 = kTile / 4, steps = b / kTile;
+    const b4 = b / 4, k4 = kTile / 4;
+    // Rows of K one block contributes to a step, blocks per step, steps per block.
+    const span = Math.min(b, kTile), slots = kTile / span, steps = b / span;
     const threads = threadsX * threadsY, tileRows = this.tileRows;
     const accName = (r: number, c: number) => `acc${r}_${c}`;
+    // Slot j of this step: entry e + j of the segment (if any), its input
+    // block and its weight block; k rows step * span .. of that block.
+    const slotInfo = unroll(slots, j => `
+            let valid${j} = e + ${j} < count;
+            let entry${j} = uniforms.entryBase + 2 * (firstEntry + min(e + ${j}, count - 1));
+            let inBlock${j} = Table[entry${j}];
+            let v${j} = Table[entry${j} + 1];`);
+    const pick = (name: string, slot: string) => {
+      let chosen = `${name}0`;
+      for (let j = 1; j < slots; j++) chosen = `select(${chosen}, ${name}${j}, ${slot} == ${j})`;
+      return chosen;
+    };
     const loadW = this.transposeW ?
-        // wTile[j][i] = w[v][i][step * kTile + j], one 4x4 sub-block per pass.
+        // wTile[kk][i] = w[v][i][step * span + kk % span], one 4x4 sub-block per pass.
         `for (var q = li; q < ${b4 * k4}; q = q + ${threads}) {
           let i4 = q / ${k4};
-          let j4 = q % ${k4};
-          let src = v * ${b * b4} + i4 * ${4 * b4} + step * ${k4} + j4;
-          let r0 = W[src];
-          let r1 = W[src + ${b4}];
-          let r2 = W[src + ${2 * b4}];
-          let r3 = W[src + ${3 * b4}];
-          wTile[4 * j4][i4] = vec4<f32>(r0.x, r1.x, r2.x, r3.x);
-          wTile[4 * j4 + 1][i4] = vec4<f32>(r0.y, r1.y, r2.y, r3.y);
-          wTile[4 * j4 + 2][i4] = vec4<f32>(r0.z, r1.z, r2.z, r3.z);
-          wTile[4 * j4 + 3][i4] = vec4<f32>(r0.w, r1.w, r2.w, r3.w);
+          let kk = 4 * (q % ${k4});
+          let slot = kk / ${span};
+          let v = ${pick('v', 'slot')};
+          let ok = ${pick('valid', 'slot')};
+          let src = v * ${b * b4} + i4 * ${4 * b4} + (step * ${span} + kk % ${span}) / 4;
+          var r0 = vec4<f32>(0.0);
+          var r1 = vec4<f32>(0.0);
+          var r2 = vec4<f32>(0.0);
+          var r3 = vec4<f32>(0.0);
+          if (ok) {
+            r0 = W[src];
+            r1 = W[src + ${b4}];
+            r2 = W[src + ${2 * b4}];
+            r3 = W[src + ${3 * b4}];
+          }
+          wTile[kk][i4] = vec4<f32>(r0.x, r1.x, r2.x, r3.x);
+          wTile[kk + 1][i4] = vec4<f32>(r0.y, r1.y, r2.y, r3.y);
+          wTile[kk + 2][i4] = vec4<f32>(r0.z, r1.z, r2.z, r3.z);
+          wTile[kk + 3][i4] = vec4<f32>(r0.w, r1.w, r2.w, r3.w);
         }` :
-        // Rows step * kTile .. of block v are contiguous.
-        `let wBase = v * ${b * b4} + step * ${kTile * b4};
-        for (var q = li; q < ${kTile * b4}; q = q + ${threads}) {
-          wTile[q / ${b4}][q % ${b4}] = W[wBase + q];
+        // Rows step * span .. of block v are contiguous.
+        `for (var q = li; q < ${kTile * b4}; q = q + ${threads}) {
+          let kk = q / ${b4};
+          let slot = kk / ${span};
+          let v = ${pick('v', 'slot')};
+          var value = vec4<f32>(0.0);
+          if (${pick('valid', 'slot')}) {
+            value = W[v * ${b * b4} + (step * ${span} + kk % ${span}) * ${b4} + q % ${b4}];
+          }
+          wTile[kk][q % ${b4}] = value;
         }`;
     const write = this.split ?
         (r: number, c: number) =>
@@ -129,18 +161,18 @@ export class BlockSparseMatMulProgram implements WebGPUProgramLike {
         let count = workgroupUniformLoad(&segmentLength);
 
         ${unroll2(rpt, cpt, (r, c) => `var ${accName(r, c)} = vec4<f32>(0.0);`)}
-        for (var e = 0; e < count; e = e + 1) {
-          let entry = uniforms.entryBase + 2 * (firstEntry + e);
-          let inBlock = Table[entry];
-          let v = Table[entry + 1];
+        for (var e = 0; e < count; e = e + ${slots}) {
+          ${slotInfo}
           for (var step = 0; step < ${steps}; step = step + 1) {
-            let xCol4 = inBlock * ${b4} + step * ${k4};
             for (var q = li; q < ${tileRows * k4}; q = q + ${threads}) {
               let r = q / ${k4};
               let row = rowStart + r;
+              let kk = 4 * (q % ${k4});
+              let slot = kk / ${span};
+              let inBlock = ${pick('inBlock', 'slot')};
               var value = vec4<f32>(0.0);
-              if (row < rows) {
-                value = X[row * xCols4 + xCol4 + q % ${k4}];
+              if (row < rows && ${pick('valid', 'slot')}) {
+                value = X[row * xCols4 + (inBlock * ${b} + step * ${span} + kk % ${span}) / 4];
               }
               xTile[r][q % ${k4}] = value;
             }
