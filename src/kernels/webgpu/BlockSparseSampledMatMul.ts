@@ -17,10 +17,10 @@ const MIN_CHUNK_ROWS = 256;
  * How many chunks to cut the M reduction into: one unless the layout has too
  * few blocks to keep the GPU busy and M is long enough to share.
  */
-export function sampledChunks(nnzBlocks: number, rows: number, tileM: number):
+export function sampledChunks(workgroups: number, rows: number, tileM: number):
     {chunks: number, chunkRows: number} {
   const wanted = Math.min(
-      Math.ceil(TARGET_WORKGROUPS / Math.max(1, nnzBlocks)),
+      Math.ceil(TARGET_WORKGROUPS / Math.max(1, workgroups)),
       Math.floor(rows / MIN_CHUNK_ROWS));
   if (wanted <= 1) return {chunks: 1, chunkRows: Math.max(1, Math.ceil(rows / tileM)) * tileM};
   const chunkRows = Math.ceil(rows / wanted / tileM) * tileM;
@@ -44,10 +44,12 @@ export function blockSparseSampledMatMulWebGPU(args: {
     return backend.runWebGPUProgram(new FillZerosProgram(shape), [], 'float32');
   }
   const table = sampledTable(backend, layout);
-  const {chunks, chunkRows} = sampledChunks(layout.nnzBlocks, rows, tiling.tileM);
+  const {chunks, chunkRows} = sampledChunks(
+      Math.ceil(layout.nnzBlocks / tiling.blocksPerGroup), rows, tiling.tileM);
   const program = new BlockSparseSampledProgram(layout.nnzBlocks, chunks, tiling);
   const uniforms = [
     {type: 'int32' as const, data: [layout.nnzBlocks]},
+    {type: 'int32' as const, data: [chunks]},
     {type: 'int32' as const, data: [chunkRows]},
     {type: 'int32' as const, data: [chunkRows / tiling.tileM]},
   ];

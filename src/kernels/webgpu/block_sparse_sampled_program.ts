@@ -2,33 +2,37 @@
  * Sampled product on WebGPU: out[v] = a[:, k-block]^T . b[:, n-block] for
  * every nonzero block v = (k, n) of the layout (the weight gradient).
  *
- * One workgroup computes one b x b output block over one chunk of the M rows:
- * it stages tileM rows of a's block column and of b's block column in
- * workgroup memory (vec4 loads) and reduces over them, each invocation
- * holding rowsPerThread x (4 * vec4PerThread) outputs. With several chunks
- * (few blocks, many rows: more workgroups to spread) the output is
- * [chunks, nnz, b, b] partial sums, added up by SliceSumProgram.
+ * A workgroup computes one b x b output block (b = 8, 16: several blocks,
+ * so it has enough invocations) over one chunk of the M rows: it stages tileM
+ * rows of a's and b's block columns in workgroup memory (vec4 loads) and
+ * reduces over them, each invocation holding a 4 x (4 * vec4PerThread) patch
+ * of the output. With several chunks (few blocks, many rows: more workgroups
+ * to spread) the output is [chunks, nnz, b, b] partial sums, added up by
+ * SliceSumProgram.
  */
 import {FLAT_WORKGROUP_INDEX, flatDispatch, unroll, unroll2} from './program_util';
 import type {WebGPUProgramLike} from './webgpu_types';
 
 export interface SampledTiling {
   blockSize: number;
+  /** Output blocks per workgroup. */
+  blocksPerGroup: number;
   /** Rows of a and b staged per step. */
   tileM: number;
-  rowsPerThread: number;
   vec4PerThread: number;
+  /** Invocations per block along columns (4 * vec4PerThread each) and rows (4 each). */
   threadsX: number;
   threadsY: number;
 }
 
+/** 16 KiB of workgroup memory per step, 32 to 128 invocations. */
 export function sampledTiling(blockSize: number): SampledTiling {
-  const tileM = blockSize <= 16 ? 1024 / blockSize : 32;
   const vec4PerThread = blockSize === 64 ? 2 : 1;
-  const rowsPerThread = 4;
   const threadsX = blockSize / (4 * vec4PerThread);
-  const threadsY = blockSize / rowsPerThread;
-  return {blockSize, tileM, rowsPerThread, vec4PerThread, threadsX, threadsY};
+  const threadsY = blockSize / 4;
+  const blocksPerGroup = Math.max(1, 32 / (threadsX * threadsY));
+  const tileM = 2048 / (blocksPerGroup * blockSize);
+  return {blockSize, blocksPerGroup, tileM, vec4PerThread, threadsX, threadsY};
 }
 
 export class BlockSparseSampledProgram implements WebGPUProgramLike {
@@ -40,76 +44,76 @@ export class BlockSparseSampledProgram implements WebGPUProgramLike {
   dispatchLayout = {x: [0, 1, 2]};
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
-  uniforms = 'numBlocks : i32, chunkRows : i32, chunkTiles : i32,';
+  uniforms = 'numBlocks : i32, numChunks : i32, chunkRows : i32, chunkTiles : i32,';
 
-  /** chunks > 1: output [chunks, nnz, b, b] partial sums over chunks of chunkRows rows. */
+  /** chunks > 1: output [chunks * nnz, b, b] partial sums over chunks of chunkRows rows. */
   constructor(
       nnzBlocks: number, chunks: number, private readonly tiling: SampledTiling) {
-    const {blockSize: b, tileM, rowsPerThread, vec4PerThread, threadsX, threadsY} = tiling;
-    this.outputShape = chunks > 1 ? [chunks * nnzBlocks, b, b] : [nnzBlocks, b, b];
-    this.workgroupSize = [threadsX * threadsY, 1, 1];
-    this.dispatch = flatDispatch(nnzBlocks * chunks);
-    this.shaderKey = `blockSparseSampled_b${b}_m${tileM}_r${rowsPerThread}x${threadsY}_c${
-        vec4PerThread}x${threadsX}`;
+    const {blockSize: b, blocksPerGroup, tileM, vec4PerThread, threadsX, threadsY} = tiling;
+    this.outputShape = [chunks * nnzBlocks, b, b];
+    this.workgroupSize = [blocksPerGroup * threadsX * threadsY, 1, 1];
+    this.dispatch = flatDispatch(Math.ceil(nnzBlocks / blocksPerGroup) * chunks);
+    this.shaderKey = `blockSparseSampled_b${b}_g${blocksPerGroup}_m${tileM}_c${
+        vec4PerThread}x${threadsX}x${threadsY}`;
   }
 
   getUserCode(): string {
-    const {blockSize: b, tileM, rowsPerThread: rpt, vec4PerThread: cpt, threadsX, threadsY} =
+    const {blockSize: b, blocksPerGroup: groupBlocks, tileM, vec4PerThread: cpt, threadsX, threadsY} =
         this.tiling;
-    const b4 = b / 4, threads = threadsX * threadsY;
+    const b4 = b / 4, perBlock = threadsX * threadsY, threads = groupBlocks * perBlock;
     const accName = (r: number, c: number) => `acc${r}_${c}`;
     return `
-      var<workgroup> aTile : array<array<f32, ${b}>, ${tileM}>;
-      var<workgroup> bTile : array<array<vec4<f32>, ${b4}>, ${tileM}>;
+      var<workgroup> aTile : array<array<vec4<f32>, ${b4}>, ${groupBlocks * tileM}>;
+      var<workgroup> bTile : array<array<vec4<f32>, ${b4}>, ${groupBlocks * tileM}>;
 
       fn main(index : i32) {
         let li = i32(localIndex);
+        let g = li / ${perBlock};
         let tx = li % ${threadsX};
-        let ty = li / ${threadsX};
+        let ty = (li % ${perBlock}) / ${threadsX};
         let rows = uniforms.aShape.x;
         let aCols4 = uniforms.aShape.y / 4;
         let bCols4 = uniforms.bShape.y / 4;
-        let total = uniforms.outShape.x;
+        let groups = (uniforms.numBlocks + ${groupBlocks - 1}) / ${groupBlocks};
+        let total = groups * uniforms.numChunks;
         let wg = ${FLAT_WORKGROUP_INDEX};
-        let live = wg < total;
         let item = min(wg, total - 1);
-        let block = item % uniforms.numBlocks;
-        let rowStart = (item / uniforms.numBlocks) * uniforms.chunkRows;
+        let chunk = item / groups;
+        let firstBlock = (item % groups) * ${groupBlocks};
+        let rowStart = chunk * uniforms.chunkRows;
         let rowEnd = min(rows, rowStart + uniforms.chunkRows);
-        let aCol4 = Table[2 * block] * ${b4};
-        let bCol4 = Table[2 * block + 1] * ${b4};
 
-        ${unroll2(rpt, cpt, (r, c) => `var ${accName(r, c)} = vec4<f32>(0.0);`)}
+        ${unroll2(4, cpt, (r, c) => `var ${accName(r, c)} = vec4<f32>(0.0);`)}
         for (var t = 0; t < uniforms.chunkTiles; t = t + 1) {
           let m0 = rowStart + t * ${tileM};
-          for (var q = li; q < ${tileM * b4}; q = q + ${threads}) {
-            let r = q / ${b4};
+          for (var q = li; q < ${groupBlocks * tileM * b4}; q = q + ${threads}) {
+            let slot = q / ${tileM * b4};
+            let r = (q / ${b4}) % ${tileM};
             let c = q % ${b4};
+            let block = min(firstBlock + slot, uniforms.numBlocks - 1);
             let row = m0 + r;
             var av = vec4<f32>(0.0);
             var bv = vec4<f32>(0.0);
             if (row < rowEnd) {
-              av = A[row * aCols4 + aCol4 + c];
-              bv = B[row * bCols4 + bCol4 + c];
+              av = A[row * aCols4 + Table[2 * block] * ${b4} + c];
+              bv = B[row * bCols4 + Table[2 * block + 1] * ${b4} + c];
             }
-            aTile[r][4 * c] = av.x;
-            aTile[r][4 * c + 1] = av.y;
-            aTile[r][4 * c + 2] = av.z;
-            aTile[r][4 * c + 3] = av.w;
-            bTile[r][c] = bv;
+            aTile[q / ${b4}][c] = av;
+            bTile[q / ${b4}][c] = bv;
           }
           workgroupBarrier();
-          for (var m = 0; m < ${tileM}; m = m + 1) {
+          for (var m = g * ${tileM}; m < (g + 1) * ${tileM}; m = m + 1) {
+            let a = aTile[m][ty];
             ${unroll(cpt, c => `let b${c} = bTile[m][tx * ${cpt} + ${c}];`)}
-            ${unroll(rpt, r => `let a${r} = vec4<f32>(aTile[m][ty * ${rpt} + ${r}]);
-            ${unroll(cpt, c => `${accName(r, c)} = fma(a${r}, b${c}, ${accName(r, c)});`)}`)}
+            ${unroll2(4, cpt, (r, c) => `${accName(r, c)} = fma(vec4<f32>(a[${r}]), b${c}, ${accName(r, c)});`)}
           }
           workgroupBarrier();
         }
 
-        if (live) {
-          ${unroll2(rpt, cpt, (r, c) => `result[item * ${b * b4} + (ty * ${rpt} + ${r}) * ${
-        b4} + tx * ${cpt} + ${c}] = ${accName(r, c)};`)}
+        let block = firstBlock + g;
+        if (wg < total && block < uniforms.numBlocks) {
+          let base = (chunk * uniforms.numBlocks + block) * ${b * b4} + ty * ${4 * b4} + tx * ${cpt};
+          ${unroll2(4, cpt, (r, c) => `result[base + ${r * b4 + c}] = ${accName(r, c)};`)}
         }
       }`;
   }
