@@ -73,10 +73,12 @@ export const COSTS = {
 /**
  * The sparse plans must beat the dense estimate by this factor: near the
  * crossover (density ~1/2 at M = 2048) grouped measured 1.0-1.4x the dense
- * plan across runs on the loaded machine (its gathers suffer most), and the
- * dense plan is the one that can never be much slower than dense tf.matMul.
+ * plan across runs on the loaded machine (its gathers suffer most; b = 64 at
+ * 1/2 took 199 ms against 155 ms dense), and the dense plan is the one that
+ * can never be much slower than dense tf.matMul. 0.6 keeps every measured
+ * density <= 1/4 on grouped and every density >= 1/2 at M = 2048 on dense.
  */
-export const SPARSE_MARGIN = 0.7;
+export const SPARSE_MARGIN = 0.6;
 
 /** ms of moving `floats` float32 values once (read + write). */
 function copyMs(floats: number, bytesPerMs = COSTS.copyBytesPerMs): number {
@@ -148,12 +150,14 @@ export function chooseSampledPlan(
 }
 
 /**
- * Target bytes of gathered x blocks per row chunk of the grouped product:
- * about the L3 cache (32 MB on the benchmark machine). Measured at M = 2048,
- * b = 32, density 1/4 (min of 7): no chunks 168 ms, 32 MB 78 ms, 8 MB
- * 102 ms, 2 MB 203 ms (chunks of few rows make BatchMatMul inefficient).
+ * Target bytes of gathered x blocks per row chunk of the grouped product,
+ * well inside the 32 MB L3 of the benchmark machine. Measured at M = 2048,
+ * b = 32 (min of 9, ms, no chunks / 32 MB / 8 MB): density 1/4 70.7 / 58.9 /
+ * (8 chunks, as capped by MIN_CHUNK_ROWS) 58.9; 1/8 39.3 / 38.4 / 37.3;
+ * 1/16 38.2 / 27.9 / 24.8; transposed 1/16 31.2 / 32.0 / 25.6. Chunks of
+ * under ~256 rows lose (4 MB at 1/4 with 32-row chunks: 85-218 ms).
  */
-export const GROUPED_CHUNK_BYTES = 32 << 20;
+export const GROUPED_CHUNK_BYTES = 8 << 20;
 /** Fewer rows per chunk than this cost more in small matmuls than they save. */
 const MIN_CHUNK_ROWS = 256;
 
