@@ -19,7 +19,11 @@ export interface SentimentModelConfig {
   blockSize: number;
   layoutType: LayoutType;
   seed: number;
-  /** Dropout on the LSTM output before the classifier. */
+  /**
+   * Dropout on the LSTM's inputs (the embeddings), inside the LSTM layer: a
+   * separate tf.layers.dropout fails at predict time in esbuild bundles of
+   * tfjs-layers 4.22 ("Cannot read properties of null (reading 'clone')").
+   */
   dropout: number;
 }
 
@@ -45,12 +49,16 @@ export function buildSentimentModel(config: SentimentModelConfig): tf.LayersMode
   if (config.sparse) {
     model.add(tfbs.layers.blockSparseLSTM({
       units: config.hiddenSize, blockSize: config.blockSize, recurrentDensity: config.density,
-      layoutType: config.layoutType, seed: config.seed, unitForgetBias: true,
+      layoutType: config.layoutType, seed: config.seed, unitForgetBias: true, dropout: config.dropout,
     }));
   } else {
-    model.add(tf.layers.lstm({units: config.hiddenSize, recurrentActivation: 'sigmoid', unitForgetBias: true}));
+    // The same layer with dense kernels computes tf.layers.lstm's function
+    // (test/layers/lstm_equivalence.spec.ts) and, unlike tf.layers.lstm in
+    // tfjs 4.22, masks padded steps correctly on webgpu.
+    model.add(tfbs.layers.blockSparseLSTM({
+      units: config.hiddenSize, seed: config.seed, unitForgetBias: true, dropout: config.dropout,
+    }));
   }
-  if (config.dropout > 0) model.add(tf.layers.dropout({rate: config.dropout, seed: config.seed}));
   model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));
   return model;
 }

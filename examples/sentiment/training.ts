@@ -70,8 +70,11 @@ export function batchTensors(set: EncodedSet, plan: BatchPlan): {x: tf.Tensor2D,
 export interface BatchReport {
   batch: number;
   batches: number;
+  /** Running means over the epoch so far. */
   loss: number;
   accuracy: number;
+  /** This batch alone. */
+  batchLoss: number;
   tokensPerSecond: number;
 }
 
@@ -83,11 +86,11 @@ export function compileForTraining(model: tf.LayersModel, learningRate: number):
 export async function trainEpoch(
     model: tf.LayersModel, set: EncodedSet, batchSize: number, seed: number,
     onBatch: (report: BatchReport) => void|Promise<void>,
-    limits: {maxBatches?: number, deadline?: number} = {}): Promise<BatchReport> {
+    limits: {maxBatches?: number, deadline?: number, shouldStop?: () => boolean} = {}): Promise<BatchReport> {
   const plans = planBatches(set, batchSize, seed).slice(0, limits.maxBatches ?? Infinity);
   let lossSum = 0, accuracySum = 0, tokens = 0;
   const start = performance.now();
-  let report: BatchReport = {batch: 0, batches: plans.length, loss: NaN, accuracy: NaN, tokensPerSecond: 0};
+  let report: BatchReport = {batch: 0, batches: plans.length, loss: NaN, accuracy: NaN, batchLoss: NaN, tokensPerSecond: 0};
   for (let b = 0; b < plans.length; b++) {
     const {x, y} = batchTensors(set, plans[b]);
     const [loss, accuracy] = await model.trainOnBatch(x, y) as number[];
@@ -95,10 +98,11 @@ export async function trainEpoch(
     lossSum += loss;
     accuracySum += accuracy;
     tokens += plans[b].tokens;
-    report = {batch: b + 1, batches: plans.length, loss: lossSum / (b + 1), accuracy: accuracySum / (b + 1),
+    report = {batch: b + 1, batches: plans.length, loss: lossSum / (b + 1), accuracy: accuracySum / (b + 1), batchLoss: loss,
       tokensPerSecond: tokens / ((performance.now() - start) / 1000)};
     await onBatch(report);
     if (limits.deadline != null && performance.now() > limits.deadline) break;
+    if (limits.shouldStop?.()) break;
   }
   return report;
 }

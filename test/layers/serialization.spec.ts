@@ -112,36 +112,6 @@ describe('layers: save and load', () => {
        });
   }
 
-  it('file:// with tfjs-node (when the tensorflow backend loaded it)',
-     async function() {
-       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfbs-file-'));
-       const url = `file://${dir}`;
-       if (tf.io.getSaveHandlers(url).length === 0) {
-         fs.rmSync(dir, {recursive: true, force: true});
-         this.skip();
-       }
-       const model = tf.sequential({
-         layers: [
-           blockSparseDense(
-               {inputShape: [16], units: 16, blockSize: 8, density: 0.5}),
-         ]
-       });
-       try {
-         await model.save(url);
-         const loaded = await tf.loadLayersModel(`${url}/model.json`);
-         expect((loaded.layers[0] as BlockSparseDense).layout!.equals(
-                    (model.layers[0] as BlockSparseDense).layout!))
-             .to.equal(true);
-         const x = seededNormal([3, 16], 6);
-         await expectSamePredictions(model, loaded, x);
-         x.dispose();
-         loaded.dispose();
-       } finally {
-         model.dispose();
-         fs.rmSync(dir, {recursive: true, force: true});
-       }
-     });
-
   it('a BlockSparseLSTMCell inside tf.layers.rnn round-trips', async () => {
     const cell = blockSparseLSTMCell({
       units: 16, blockSize: 8,

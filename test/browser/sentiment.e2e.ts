@@ -1,0 +1,107 @@
+/**
+ * End to end in headless chromium: the sentiment page loads without console
+ * errors, trains a few hundred steps on WebGPU, the loss falls, held-out
+ * accuracy beats chance clearly, and typing a sentence shows a prediction.
+ * A screenshot goes to test-artifacts/sentiment-page.png.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import {AddressInfo} from 'net';
+import * as path from 'path';
+import {expect} from 'chai';
+import {Browser, Page} from 'playwright-core';
+
+import {buildWebBundle} from '../../examples/sentiment/build_web';
+import {defaultDataPath} from '../../examples/sentiment/data/node_files';
+import {startServer} from '../../examples/sentiment/serve';
+
+import {launchChromium} from './chromium';
+
+const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
+const STEPS = Number(process.env.E2E_STEPS ?? 200);
+
+interface AppState {
+  status: string;
+  backend: string;
+  step: number;
+  losses: number[];
+  tokensPerSecond: number;
+  heldOutAccuracy: number|null;
+  lastPrediction: string|null;
+  errors: string[];
+}
+
+describe('sentiment page in headless chromium (WebGPU)', () => {
+  let server: http.Server;
+  let browser: Browser;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const appState = () => page.evaluate(() => (window as unknown as {sentimentApp: AppState}).sentimentApp);
+
+  before(async function() {
+    this.timeout(300000);
+    const dataDir = defaultDataPath();
+    if (dataDir == null) throw new Error('The e2e test reads SST-2 from ../shared/data, which does not exist.');
+    await buildWebBundle();
+    server = await startServer({port: 0, dataDir, modelsDir: path.resolve('sentiment-models')});
+    browser = await launchChromium();
+    page = await browser.newPage({viewport: {width: 1100, height: 1300}});
+    page.on('console', message => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', error => consoleErrors.push(error.message));
+    const {port} = server.address() as AddressInfo;
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => (window as unknown as {sentimentApp: AppState}).sentimentApp?.status !== 'starting');
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('starts on the webgpu backend with no console errors', async () => {
+    const state = await appState();
+    expect(state.errors).to.deep.equal([]);
+    expect(state.backend).to.equal('webgpu');
+    expect(await page.textContent('#backend-notice')).to.contain('Running on webgpu');
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it(`trains ${STEPS} steps: the loss falls and held-out accuracy beats chance`, async () => {
+    await page.click('#load-served');
+    await page.waitForFunction(() => (window as unknown as {sentimentApp: AppState}).sentimentApp.status === 'ready' &&
+        !(document.getElementById('train') as HTMLButtonElement).disabled);
+    await page.fill('#hidden', '64');
+    await page.fill('#density', '0.25');
+    await page.selectOption('#block-size', '16');
+    await page.fill('#embedding', '32');
+    await page.fill('#batch-size', '32');
+    await page.fill('#steps', String(STEPS));
+    const started = Date.now();
+    await page.click('#train');
+    await page.waitForFunction(() => ['trained', 'error'].includes((window as unknown as {sentimentApp: AppState}).sentimentApp.status),
+        undefined, {timeout: 1100000, polling: 1000});
+    const state = await appState();
+    expect(state.errors).to.deep.equal([]);
+    expect(state.backend).to.equal('webgpu');
+    expect(state.step).to.equal(STEPS);
+    const window = Math.max(5, Math.floor(STEPS / 10));
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const early = mean(state.losses.slice(0, window)), late = mean(state.losses.slice(-window));
+    console.log(`      ${STEPS} steps in ${((Date.now() - started) / 1000).toFixed(0)} s, ${Math.round(state.tokensPerSecond)} tokens/s; ` +
+        `running loss ${early.toFixed(3)} -> ${late.toFixed(3)}; held-out accuracy ${state.heldOutAccuracy}`);
+    expect(late).to.be.below(early - 0.02);
+    expect(state.heldOutAccuracy!).to.be.above(0.6);
+    expect(Number(await page.textContent('#tokens-per-second'))).to.be.above(0);
+  });
+
+  it('classifies a typed sentence and saves a screenshot', async () => {
+    await page.fill('#sentence', 'a gorgeous , witty and moving film');
+    await page.waitForFunction(() => /positive|negative/.test(document.getElementById('prediction')!.textContent ?? ''));
+    expect(await page.textContent('#prediction')).to.match(/(positive|negative): \d+% sure/);
+    fs.mkdirSync(ARTIFACTS, {recursive: true});
+    await page.screenshot({path: path.join(ARTIFACTS, 'sentiment-page.png'), fullPage: true});
+    expect(consoleErrors).to.deep.equal([]);
+  });
+});
