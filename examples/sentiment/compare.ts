@@ -1,0 +1,73 @@
+/**
+ * `npm run sentiment:compare`: at equal recurrent parameter count, a dense
+ * LSTM against a wider block-sparse LSTM (default dense hidden 362 against
+ * sparse hidden 1024 at density 1/8: 4 x 362^2 ~ 4 x 1024^2 / 8), several
+ * seeds each, on SST-2; writes a markdown table with dev accuracy (mean and
+ * spread), train time and parameters to docs/sentiment-comparison.md.
+ *
+ * Options: --backend tensorflow --seeds 1,2,3 --epochs 1 --dense-hidden 362
+ *   --sparse-hidden 1024 --density 1/8 --block-size 32 --data PATH (and any
+ *   'train' option, passed through)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+import {parseArgs, train, TrainResult} from './cli';
+
+interface Row {
+  kind: 'dense'|'sparse';
+  hidden: number;
+  results: TrainResult[];
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function spread(xs: number[]): number {
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, xs.length - 1));
+}
+
+async function main() {
+  const {options} = parseArgs(process.argv.slice(2));
+  const seeds = (options.get('seeds') ?? '1,2,3').split(',').map(Number);
+  const denseHidden = Number(options.get('dense-hidden') ?? 362);
+  const sparseHidden = Number(options.get('sparse-hidden') ?? 1024);
+  const rows: Row[] = [{kind: 'dense', hidden: denseHidden, results: []}, {kind: 'sparse', hidden: sparseHidden, results: []}];
+  for (const seed of seeds) {
+    for (const row of rows) {
+      const runOptions = new Map(options);
+      runOptions.set('model', row.kind);
+      runOptions.set('hidden', String(row.hidden));
+      runOptions.set('seed', String(seed));
+      runOptions.set('epochs', options.get('epochs') ?? '1');
+      runOptions.set('out', path.join('sentiment-models', 'compare', `${row.kind}-h${row.hidden}-seed${seed}`));
+      console.log(`\n== ${row.kind} LSTM, hidden ${row.hidden}, seed ${seed}`);
+      row.results.push(await train(runOptions));
+    }
+  }
+  const density = options.get('density') ?? '1/8';
+  const lines = [
+    `| model | hidden | recurrent params | all params | dev accuracy (mean ± sd over ${seeds.length} seeds) | per-seed | train time (mean) | tokens/s |`,
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(r => {
+      const acc = r.results.map(x => x.devAccuracy);
+      return `| ${r.kind === 'dense' ? 'dense LSTM' : `block-sparse LSTM (density ${density}, b=${options.get('block-size') ?? 32})`} | ${r.hidden} | ` +
+          `${r.results[0].recurrentParameters.toLocaleString('en-US')} | ${r.results[0].parameters.toLocaleString('en-US')} | ` +
+          `${mean(acc).toFixed(4)} ± ${spread(acc).toFixed(4)} | ${acc.map(a => a.toFixed(4)).join(', ')} | ` +
+          `${(mean(r.results.map(x => x.trainSeconds)) / 60).toFixed(1)} min | ${Math.round(mean(r.results.map(x => x.tokensPerSecond)))} |`;
+    }),
+  ];
+  const command = `npm run sentiment:compare -- ${process.argv.slice(2).join(' ')}`.trim();
+  const text = `# Dense against block-sparse LSTM at equal recurrent parameters (SST-2)\n\n` +
+      `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}.\n\n${lines.join('\n')}\n`;
+  fs.mkdirSync('docs', {recursive: true});
+  fs.writeFileSync('docs/sentiment-comparison.md', text);
+  console.log(`\n${text}\nwrote docs/sentiment-comparison.md`);
+}
+
+main().catch(error => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
