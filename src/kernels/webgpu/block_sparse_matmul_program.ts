@@ -30,13 +30,13 @@ export interface MatMulTiling {
 }
 
 /**
- * Tile shapes, tuned on lavapipe: 4 rows x 4 or 8 columns per invocation,
+ * Tile shapes, tuned on lavapipe: 4 rows x 4 (b <= 16) or 8 columns per invocation,
  * 32-64 invocations, tile rows shrunk for small M (an LSTM step has
  * batch-size rows).
  */
 export function matMulTiling(blockSize: number, rows: number): MatMulTiling {
   const kTile = 32;
-  const vec4PerThread = blockSize === 64 ? 2 : 1;
+  const vec4PerThread = blockSize >= 32 ? 2 : 1;
   const threadsX = blockSize / (4 * vec4PerThread);
   const threadsY = Math.min(16, Math.max(8, 64 / threadsX));
   let rowsPerThread = 4;
