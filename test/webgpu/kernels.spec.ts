@@ -12,7 +12,7 @@ import {expect} from 'chai';
 
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
-import {productTable} from '../../src/kernels/webgpu/gpu_tables';
+import {layoutTables} from '../../src/kernels/webgpu/gpu_tables';
 import type {WebGPUBackendLike} from '../../src/kernels/webgpu/webgpu_types';
 import {BlockLayout} from '../../src/layout/block_layout';
 import {balancedRandomLayout} from '../../src/layout/generators';
@@ -92,14 +92,14 @@ describeWebGPU('webgpu kernels (TFJS_BACKEND=webgpu only)', () => {
   it('a heavy block column is split into segments and summed back', async () => {
     const rng = createRng(freshSeed());
     const layout = heavyColumnLayout(24, 6, 8);
-    const table = productTable(backend(), layout, false);
-    expect(table.split, 'forward table is split').to.equal(true);
-    expect(productTable(backend(), layout, true).split, 'row table is not split').to.equal(false);
+    const tables = layoutTables(backend(), layout);
+    expect(tables.columns.split, 'forward table is split').to.equal(true);
+    expect(tables.rows.split, 'row table is not split').to.equal(false);
     for (const rows of [3, 70]) await checkProducts(layout, rows, rng);
     // A full block row: the transposed product's table splits it.
     const heavyRow = BlockLayout.fromMask(
         Array.from({length: 6}, (_, k) => Array.from({length: 24}, (_, n) => (k === 2 || n % 6 === k ? 1 : 0))), 16);
-    expect(productTable(backend(), heavyRow, true).split, 'row table is split').to.equal(true);
+    expect(layoutTables(backend(), heavyRow).rows.split, 'row table is split').to.equal(true);
     await checkProducts(heavyRow, 9, rng);
     layout.dispose();
     heavyRow.dispose();

@@ -4,7 +4,7 @@ import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from
 
 import {BlockSparseMatMulProgram, matMulTiling} from './block_sparse_matmul_program';
 import {FillZerosProgram} from './fill_zeros_program';
-import {productTable} from './gpu_tables';
+import {layoutTables} from './gpu_tables';
 import {SegmentSumProgram} from './segment_sum_program';
 import type {WebGPUBackendLike} from './webgpu_types';
 
@@ -26,19 +26,21 @@ export function blockSparseMatMulWebGPU(args: {
   if (layout.nnzBlocks === 0 || rows === 0) {
     return backend.runWebGPUProgram(new FillZerosProgram([rows, outputCols]), [], 'float32');
   }
-  const table = productTable(backend, layout, transposeW);
+  const tables = layoutTables(backend, layout);
+  const section = transposeW ? tables.rows : tables.columns;
   const tiling = matMulTiling(layout.blockSize, rows);
   const program = new BlockSparseMatMulProgram(
-      rows, outputCols, table.numSegments, tiling, transposeW, table.split);
+      rows, outputCols, section.numSegments, tiling, transposeW, section.split);
   const uniforms = [
-    {type: 'int32' as const, data: [table.numSegments]},
-    {type: 'int32' as const, data: [table.entryBase]},
+    {type: 'int32' as const, data: [section.numSegments]},
+    {type: 'int32' as const, data: [section.segmentBase]},
+    {type: 'int32' as const, data: [section.entryBase]},
   ];
-  const product = backend.runWebGPUProgram(program, [x, w, table.table], 'float32', uniforms);
-  if (!table.split) return product;
+  const product = backend.runWebGPUProgram(program, [x, w, tables.table], 'float32', uniforms);
+  if (!section.split) return product;
   const sum = backend.runWebGPUProgram(
-      new SegmentSumProgram(rows, outputCols, layout.blockSize), [product, table.table],
-      'float32', [{type: 'int32', data: [table.groupBase]}]);
+      new SegmentSumProgram(rows, outputCols, layout.blockSize), [product, tables.table],
+      'float32', [{type: 'int32', data: [section.groupBase]}]);
   backend.disposeData(product.dataId);
   return sum;
 }

@@ -4,7 +4,7 @@ import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs, BlockSparseSamp
 
 import {BlockSparseSampledProgram, sampledTiling} from './block_sparse_sampled_program';
 import {FillZerosProgram} from './fill_zeros_program';
-import {sampledTable} from './gpu_tables';
+import {layoutTables} from './gpu_tables';
 import {SliceSumProgram} from './slice_sum_program';
 import type {WebGPUBackendLike} from './webgpu_types';
 
@@ -43,7 +43,7 @@ export function blockSparseSampledMatMulWebGPU(args: {
     // Empty layout: nothing to compute; M = 0: the sums are zeros.
     return backend.runWebGPUProgram(new FillZerosProgram(shape), [], 'float32');
   }
-  const table = sampledTable(backend, layout);
+  const tables = layoutTables(backend, layout);
   const {chunks, chunkRows} = sampledChunks(
       Math.ceil(layout.nnzBlocks / tiling.blocksPerGroup), rows, tiling.tileM);
   const program = new BlockSparseSampledProgram(layout.nnzBlocks, chunks, tiling);
@@ -53,7 +53,7 @@ export function blockSparseSampledMatMulWebGPU(args: {
     {type: 'int32' as const, data: [chunkRows]},
     {type: 'int32' as const, data: [chunkRows / tiling.tileM]},
   ];
-  const partial = backend.runWebGPUProgram(program, [a, b, table.table], 'float32', uniforms);
+  const partial = backend.runWebGPUProgram(program, [a, b, tables.table], 'float32', uniforms);
   if (chunks === 1) return partial;
   const sum = backend.runWebGPUProgram(
       new SliceSumProgram(shape), [partial], 'float32', [{type: 'int32', data: [chunks]}]);

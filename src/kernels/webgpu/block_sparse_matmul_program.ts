@@ -4,7 +4,7 @@
  *
  * A classic tiled matmul per (row tile of x, segment of one output block
  * group): the K-loop walks only the segment's nonzero blocks, read from the
- * product table (gpu_tables.ts). Each step stages an x tile [tileRows, kTile]
+ * layout's table (gpu_tables.ts). Each step stages an x tile [tileRows, kTile]
  * and a w tile [kTile, b] (w^T for the transposed product, transposed in
  * registers 4x4 at a time) in workgroup memory, all as vec4 loads; each
  * invocation accumulates rowsPerThread x (4 * vec4PerThread) outputs. The
@@ -53,7 +53,7 @@ export class BlockSparseMatMulProgram implements WebGPUProgramLike {
   dispatchLayout = {x: [0, 1]};
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
-  uniforms = 'numSegments : i32, entryBase : i32,';
+  uniforms = 'numSegments : i32, segmentBase : i32, entryBase : i32,';
   private readonly tileRows: number;
 
   /**
@@ -86,9 +86,9 @@ export class BlockSparseMatMulProgram implements WebGPUProgramLike {
     // block and its weight block; k rows step * span .. of that block.
     const slotInfo = unroll(slots, j => `
             let valid${j} = e + ${j} < count;
-            let entry${j} = uniforms.entryBase + 2 * (firstEntry + min(e + ${j}, count - 1));
-            let inBlock${j} = Table[entry${j}];
-            let v${j} = Table[entry${j} + 1];`);
+            let v${j} = ${this.transposeW ? `firstEntry + min(e + ${j}, count - 1)` :
+        `Table[uniforms.entryBase + firstEntry + min(e + ${j}, count - 1)]`};
+            let inBlock${j} = ${this.transposeW ? `Table[v${j}] & 0xffff` : `Table[v${j}] >> 16u`};`);
     const pick = (name: string, slot: string) => {
       let chosen = `${name}0`;
       for (let j = 1; j < slots; j++) chosen = `select(${chosen}, ${name}${j}, ${slot} == ${j})`;
@@ -153,10 +153,11 @@ export class BlockSparseMatMulProgram implements WebGPUProgramLike {
         let item = min(wg, total - 1);
         let segment = item / rowTiles;
         let rowStart = (item % rowTiles) * ${tileRows};
-        let group = Table[3 * segment];
-        let firstEntry = Table[3 * segment + 1];
+        let segmentAt = uniforms.segmentBase + 3 * segment;
+        let group = Table[segmentAt];
+        let firstEntry = Table[segmentAt + 1];
         if (li == 0) {
-          segmentLength = select(0, Table[3 * segment + 2], live);
+          segmentLength = select(0, Table[segmentAt + 2], live);
         }
         let count = workgroupUniformLoad(&segmentLength);
 

@@ -95,8 +95,9 @@ export class BlockSparseSampledProgram implements WebGPUProgramLike {
             var av = vec4<f32>(0.0);
             var bv = vec4<f32>(0.0);
             if (row < rowEnd) {
-              av = A[row * aCols4 + Table[2 * block] * ${b4} + c];
-              bv = B[row * bCols4 + Table[2 * block + 1] * ${b4} + c];
+              let position = Table[block];
+              av = A[row * aCols4 + (position >> 16u) * ${b4} + c];
+              bv = B[row * bCols4 + (position & 0xffff) * ${b4} + c];
             }
             aTile[q / ${b4}][c] = av;
             bTile[q / ${b4}][c] = bv;

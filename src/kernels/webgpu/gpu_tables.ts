@@ -14,12 +14,14 @@ import type {LookupTable} from '../../layout/lookup_tables';
 import type {WebGPUBackendLike} from './webgpu_types';
 
 /**
- * Table of the dense x sparse product, for one output block group g (a block
- * column of W for x . W, a block row for x . W^T). One int32 buffer:
+ * Where one product's lists sit in the layout's table, for one output block
+ * group g (a block column of W for x . W, a block row for x . W^T):
  *
- *   [0, entryBase)               per segment s: (group, first entry, count)
- *   [entryBase, groupBase)       per entry e: (input block index, block v)
- *   [groupBase, +2 * numGroups)  per group g: (first segment, segment count)
+ *   [segmentBase, +3 * numSegments)  per segment: (group, first entry, count)
+ *   [entryBase, +nnz)                per entry: block v (forward only; the
+ *                                    row lists are v = first .. first+count-1,
+ *                                    as blocks are numbered row-major)
+ *   [groupBase, +2 * numGroups)      per group: (first segment, segment count)
  *
  * A group's list is cut into segments of at most `maxSegmentLength` blocks, so
  * a heavy column does not hold up the whole dispatch; a group without blocks
@@ -27,21 +29,26 @@ import type {WebGPUBackendLike} from './webgpu_types';
  * than one segment (`split`), segments write partial sums that a second pass
  * adds up per group.
  */
-export interface ProductTable {
-  table: TensorInfo;
+export interface ProductSection {
   numGroups: number;
   numSegments: number;
+  segmentBase: number;
   entryBase: number;
   groupBase: number;
   maxSegmentLength: number;
   split: boolean;
-  byteLength: number;
-  dispose(): void;
 }
 
-/** Table of the sampled product: per block v, (block row k, block column n). */
-export interface SampledTable {
+/**
+ * All lookup tables of a layout in one int32 buffer: [0, nnz) holds each
+ * block's position packed as (k << 16) | n, then the sections of the forward
+ * (`columns`) and transposed (`rows`) products. About 2 ints per block, so
+ * the tables add 8 bytes to each block's 4 b^2 bytes of weights.
+ */
+export interface LayoutTables {
   table: TensorInfo;
+  columns: ProductSection;
+  rows: ProductSection;
   byteLength: number;
   dispose(): void;
 }
@@ -70,10 +77,10 @@ export function maxSegmentLengthFor(lookup: LookupTable): number {
   return Math.max(4, Math.ceil(1.5 * mean));
 }
 
-export function buildProductTableValues(lookup: LookupTable, maxSegmentLength: number):
-    {values: Int32Array, numSegments: number, entryBase: number, groupBase: number, split: boolean} {
+/** Appends one product's section to `out`; `withEntries`: store the block list. */
+function appendSection(out: number[], lookup: LookupTable, withEntries: boolean): ProductSection {
   const numGroups = lookup.ptr.length - 1;
-  const nnz = lookup.block.length;
+  const maxSegmentLength = maxSegmentLengthFor(lookup);
   const segments: number[] = [];
   const groupSegments: number[] = [];
   let split = false;
@@ -90,57 +97,43 @@ export function buildProductTableValues(lookup: LookupTable, maxSegmentLength: n
     if (count > 1) split = true;
     groupSegments.push(first, count);
   }
-  const numSegments = segments.length / 3;
-  const entryBase = segments.length;
-  const groupBase = entryBase + 2 * nnz;
-  const values = new Int32Array(groupBase + groupSegments.length);
-  values.set(segments, 0);
-  for (let e = 0; e < nnz; e++) {
-    values[entryBase + 2 * e] = lookup.other[e];
-    values[entryBase + 2 * e + 1] = lookup.block[e];
-  }
-  values.set(groupSegments, groupBase);
-  return {values, numSegments, entryBase, groupBase, split};
-}
-
-function upload(backend: WebGPUBackendLike, values: Int32Array):
-    {table: TensorInfo, byteLength: number, dispose(): void} {
-  const table = backend.makeTensorInfo([values.length], 'int32', values);
+  const segmentBase = out.length;
+  for (const value of segments) out.push(value);
+  const entryBase = out.length;
+  if (withEntries) for (let e = 0; e < lookup.block.length; e++) out.push(lookup.block[e]);
+  const groupBase = out.length;
+  for (const value of groupSegments) out.push(value);
   return {
-    table,
-    byteLength: values.byteLength,
-    dispose: () => void backend.disposeData(table.dataId, true),
+    numGroups, numSegments: segments.length / 3, segmentBase, entryBase, groupBase,
+    maxSegmentLength, split,
   };
 }
 
-/** The forward (`transposeW` false: by block column) or transposed (by block row) table. */
-export function productTable(
-    backend: WebGPUBackendLike, layout: BlockLayout, transposeW: boolean): ProductTable {
-  const key = `${backendKey(backend)}:${transposeW ? 'rows' : 'columns'}`;
-  return layout.cached(key, () => {
-    const lookup = transposeW ? layout.rowTable : layout.columnTable;
-    const maxSegmentLength = maxSegmentLengthFor(lookup);
-    const {values, numSegments, entryBase, groupBase, split} =
-        buildProductTableValues(lookup, maxSegmentLength);
-    return {
-      ...upload(backend, values),
-      numGroups: lookup.ptr.length - 1,
-      numSegments,
-      entryBase,
-      groupBase,
-      maxSegmentLength,
-      split,
-    };
-  });
+/** The host side of `LayoutTables`: the values and where each section starts. */
+export function buildLayoutTableValues(layout: BlockLayout):
+    {values: Int32Array, columns: ProductSection, rows: ProductSection} {
+  if (layout.blockRows > 0xffff || layout.blockCols > 0xffff) {
+    throw new Error(`tfjs-blocksparse webgpu: layouts up to 65535 x 65535 blocks are supported, ` +
+        `but got ${layout.blockRows} x ${layout.blockCols}.`);
+  }
+  const out: number[] = [];
+  for (let v = 0; v < layout.nnzBlocks; v++) out.push((layout.blockRow[v] << 16) | layout.blockCol[v]);
+  const columns = appendSection(out, layout.columnTable, true);
+  const rows = appendSection(out, layout.rowTable, false);
+  return {values: Int32Array.from(out), columns, rows};
 }
 
-export function sampledTable(backend: WebGPUBackendLike, layout: BlockLayout): SampledTable {
-  return layout.cached(`${backendKey(backend)}:blocks`, () => {
-    const values = new Int32Array(Math.max(1, 2 * layout.nnzBlocks));
-    for (let v = 0; v < layout.nnzBlocks; v++) {
-      values[2 * v] = layout.blockRow[v];
-      values[2 * v + 1] = layout.blockCol[v];
-    }
-    return upload(backend, values);
+/** The layout's tables on this backend, uploaded on first use. */
+export function layoutTables(backend: WebGPUBackendLike, layout: BlockLayout): LayoutTables {
+  return layout.cached(`${backendKey(backend)}:tables`, () => {
+    const {values, columns, rows} = buildLayoutTableValues(layout);
+    const table = backend.makeTensorInfo([values.length], 'int32', values);
+    return {
+      table,
+      columns,
+      rows,
+      byteLength: values.byteLength,
+      dispose: () => void backend.disposeData(table.dataId, true),
+    };
   });
 }
