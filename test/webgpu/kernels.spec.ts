@@ -4,8 +4,8 @@
  * tables and M-chunked sampled products are right, and a second call neither
  * compiles a pipeline nor uploads a table.
  *
- * Runs under TFJS_BACKEND=webgpu (the root hooks fail loudly when no WebGPU
- * adapter can be created); listed as pending on other backends.
+ * Loaded only under TFJS_BACKEND=webgpu (.mocharc.js), where the root hooks
+ * fail loudly when no WebGPU adapter can be created.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
@@ -28,9 +28,6 @@ type Backend = WebGPUBackendLike&{
   pipelineCache: Record<string, unknown>,
   tensorMap: {numDataIds(): number},
 };
-
-const onWebGPU = process.env.TFJS_BACKEND === 'webgpu';
-const describeWebGPU = onWebGPU ? describe : describe.skip;
 
 function backend(): Backend {
   return tf.backend() as unknown as Backend;
@@ -78,7 +75,9 @@ function heavyColumnLayout(blockRows: number, blockCols: number, blockSize: numb
   return BlockLayout.fromMask(mask, blockSize);
 }
 
-describeWebGPU('webgpu kernels (TFJS_BACKEND=webgpu only)', () => {
+describe('webgpu kernels', () => {
+  before(() => expect(tf.getBackend()).to.equal('webgpu'));
+
   for (const blockSize of [8, 16, 32, 64]) {
     it(`b=${blockSize}: M = 1, 5, 130 match the reference with no GPU errors`, async () => {
       const rng = createRng(freshSeed());
