@@ -42,8 +42,8 @@ export function blockSparseMatMulTensorflow(args: {
 }
 
 /**
- * Scatter the blocks into the block grid [Kb, Nb, b, b] (a fully dense
- * layout already is that grid), one Transpose to W [K, N] or straight to
+ * Lay the blocks out as the block grid [Kb, Nb, b, b] (a fully dense layout
+ * already is that grid), one Transpose to W [K, N] or straight to
  * W^T [N, K], then one MatMul.
  */
 function viaDense(
@@ -52,9 +52,11 @@ function viaDense(
   const {blockRows, blockCols, blockSize: b, inputSize: K, outputSize: N} = layout;
   const full = layout.nnzBlocks === blockRows * blockCols;
   return withScope(keep => {
+    // Gather from w plus one zero block rather than ScatterNd: TF's CPU
+    // ScatterNd was ~4x slower than this multithreaded Gather for 16 MB.
     const grid = full ? w :
-        keep(ops.scatterNd(blockTables(ops.backend, layout).denseIndex, w,
-                           [blockRows * blockCols, b, b]));
+        keep(ops.gather(keep(ops.pad(w, [[0, 1], [0, 0], [0, 0]])),
+                        blockTables(ops.backend, layout).paddedGridIndex));
     const grid4 = keep(ops.reshape(grid, [blockRows, blockCols, b, b]));
     const dense = transposeW ?
         keep(ops.reshape(keep(ops.transpose(grid4, [1, 3, 0, 2])), [N, K])) :

@@ -170,6 +170,11 @@ export interface BlockTables {
   denseIndex: TensorInfo;
   /** [nnz] the same, flat (to gather blocks out of the dense grid). */
   denseIndexFlat: TensorInfo;
+  /**
+   * [Kb * Nb] for each grid position its block v, or nnz (the zero block
+   * appended to w) where the layout has none: gathers the dense grid.
+   */
+  paddedGridIndex: TensorInfo;
   byteLength: number;
   dispose(): void;
 }
@@ -180,7 +185,10 @@ export function blockTables(backend: TFNodeBackend, layout: BlockLayout): BlockT
     for (let v = 0; v < layout.nnzBlocks; v++) {
       dense[v] = layout.blockRow[v] * layout.blockCols + layout.blockCol[v];
     }
+    const grid = new Int32Array(layout.blockRows * layout.blockCols).fill(layout.nnzBlocks);
+    dense.forEach((position, v) => grid[position] = v);
     const infos = {
+      paddedGridIndex: int32Const(backend, grid),
       blockRow: int32Const(backend, layout.blockRow),
       blockCol: int32Const(backend, layout.blockCol),
       denseIndex: int32Const(backend, dense, [layout.nnzBlocks, 1]),
@@ -188,7 +196,7 @@ export function blockTables(backend: TFNodeBackend, layout: BlockLayout): BlockT
     };
     return {
       ...infos,
-      byteLength: 16 * layout.nnzBlocks,
+      byteLength: 16 * layout.nnzBlocks + 4 * grid.length,
       dispose: () => release(backend, ...Object.values(infos)),
     };
   });
