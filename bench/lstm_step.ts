@@ -1,0 +1,75 @@
+/**
+ * `npm run bench:lstm -- --backend webgpu`: one training step (forward,
+ * backward, Adam) of a blockSparseLSTM against tf.layers.lstm of the same
+ * hidden size, on one backend in one run. Prints medians and the ratio to
+ * the target (density + 0.2) x dense, writes bench-results/lstm-<backend>.json.
+ *
+ * Options: --hidden 1024 --density 1/8 --block-size 32 --batch 32 --steps 40
+ *   --input 1024 --samples 5
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+
+import * as tfbs from '../src/index';
+import {selectBackend} from '../examples/select_backend';
+
+import {median} from './timing';
+
+function option(argv: string[], flag: string, fallback: string): string {
+  const i = argv.indexOf(flag);
+  return i >= 0 ? argv[i + 1] : fallback;
+}
+
+function fraction(text: string): number {
+  const [a, b] = text.split('/').map(Number);
+  return b == null ? a : a / b;
+}
+
+async function stepTimes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number): Promise<number[]> {
+  model.compile({optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError'});
+  await model.trainOnBatch(x, y);  // warm-up: shaders, tables, optimizer slots
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const start = performance.now();
+    await model.trainOnBatch(x, y);  // resolves after the loss is read back
+    times.push(performance.now() - start);
+  }
+  return times;
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const backend = await selectBackend(argv);
+  const hidden = Number(option(argv, '--hidden', '1024'));
+  const density = fraction(option(argv, '--density', '1/8'));
+  const blockSize = Number(option(argv, '--block-size', '32'));
+  const batch = Number(option(argv, '--batch', '32'));
+  const steps = Number(option(argv, '--steps', '40'));
+  const input = Number(option(argv, '--input', String(hidden)));
+  const samples = Number(option(argv, '--samples', '5'));
+  const x = tf.randomNormal([batch, steps, input]);
+  const y = tf.randomNormal([batch, hidden]);
+
+  const sparse = tf.sequential({layers: [tfbs.layers.blockSparseLSTM({
+    inputShape: [steps, input], units: hidden, blockSize, kernelDensity: density, recurrentDensity: density, seed: 1})]});
+  const dense = tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: hidden, recurrentActivation: 'sigmoid'})]});
+  const sparseMs = median(await stepTimes(sparse, x, y, samples));
+  const denseMs = median(await stepTimes(dense, x, y, samples));
+  const target = (density + 0.2) * denseMs;
+  const row = {backend, hidden, density, blockSize, batch, steps, input, samples, sparseMs, denseMs,
+    ratio: sparseMs / denseMs, targetRatio: density + 0.2, meetsTarget: sparseMs <= target,
+    sparseParams: sparse.countParams(), denseParams: dense.countParams()};
+  console.log(`One training step, batch ${batch} x ${steps} steps, input ${input}, hidden ${hidden} on '${backend}' (median of ${samples}):`);
+  console.log(`  blockSparseLSTM (density ${density}, b=${blockSize}): ${sparseMs.toFixed(0)} ms, ${row.sparseParams} parameters`);
+  console.log(`  tf.layers.lstm (dense):                  ${denseMs.toFixed(0)} ms, ${row.denseParams} parameters`);
+  console.log(`  ratio ${row.ratio.toFixed(3)} (target <= ${row.targetRatio.toFixed(3)}): ${row.meetsTarget ? 'met' : 'missed'}`);
+  const outDir = option(argv, '--out', 'bench-results');
+  fs.mkdirSync(outDir, {recursive: true});
+  fs.writeFileSync(path.join(outDir, `lstm-${backend}.json`), JSON.stringify(row, null, 1));
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
