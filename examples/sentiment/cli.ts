@@ -180,7 +180,8 @@ async function main() {
 
 if (require.main === module) {
   main().catch(error => {
-    console.error(error instanceof Error ? error.message : error);
+    // The message is what a user needs; DEBUG=1 adds the stack.
+    console.error(error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : error);
     process.exit(1);
   });
 }

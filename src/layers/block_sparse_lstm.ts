@@ -41,6 +41,17 @@ export interface BlockSparseLSTMArgs extends BlockSparseLSTMCellArgs {
   stateful?: boolean;
 }
 
+/**
+ * [batch, time, ...] -> time tensors of [batch, ...]. A single step is a
+ * reshape, not tf.unstack: tfjs 4.22's Unpack gradient calls stack() on its
+ * upstream gradient, which the tape passes as a bare tensor (not an array)
+ * when Unpack has one output, so training on a length-1 batch would throw.
+ */
+function splitTime(x: tf.Tensor): tf.Tensor[] {
+  if (x.shape[1] === 1) return [tf.reshape(x, [x.shape[0], ...x.shape.slice(2)])];
+  return tf.unstack(x, 1);
+}
+
 export class BlockSparseLSTM extends tfl.layers.RNN {
   /** @nocollapse */
   static className = 'BlockSparseLSTM';
@@ -124,13 +135,13 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
       projected: tf.Tensor, initial: tf.Tensor[], mask: tf.Tensor|undefined,
       training: boolean):
       {last: tf.Tensor, sequence: tf.Tensor|null, finalStates: tf.Tensor[]} {
-    const steps = tf.unstack(projected, 1);
+    const steps = splitTime(projected);
     let keeps: tf.Tensor[]|null = null;
     if (mask != null) {
       const flat = tf.reshape(mask, mask.shape.slice(0, 2));
       const keep =
           tf.where(tf.cast(flat, 'bool'), tf.ones(flat.shape), tf.zeros(flat.shape));
-      keeps = tf.unstack(tf.expandDims(keep, -1), 1);
+      keeps = splitTime(tf.expandDims(keep, -1));
     }
     const order = steps.map((_, t) => t);
     if (this.goBackwards) order.reverse();

@@ -123,4 +123,20 @@ describe('layers: training', () => {
     model.dispose();
     tf.dispose([x, y]);
   });
+
+  it('trains on sequences of a single step (batches of one-token sentences)', async () => {
+    const model = tf.sequential({layers: [
+      tf.layers.embedding({inputDim: 20, outputDim: 8, maskZero: true, inputShape: [null as unknown as number]}),
+      blockSparseLSTM({units: 16, blockSize: 8, recurrentDensity: 0.5, seed: 3, returnSequences: false}),
+      tf.layers.dense({units: 1, activation: 'sigmoid'}),
+    ]});
+    model.compile({optimizer: 'adam', loss: 'binaryCrossentropy'});
+    const x = tf.tensor2d([[3], [7], [1], [12]], [4, 1], 'int32');
+    const y = tf.tensor2d([[1], [0], [1], [0]]);
+    const losses: number[] = [];
+    for (let i = 0; i < 20; i++) losses.push(await model.trainOnBatch(x, y) as number);
+    expect(losses[19]).to.be.below(losses[0]);
+    model.dispose();
+    tf.dispose([x, y]);
+  });
 });
