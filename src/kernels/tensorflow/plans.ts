@@ -3,8 +3,8 @@
  * `tensorflow` backend, chosen per layout and shape.
  *
  * Plans (all run entirely inside libtensorflow):
- * - `dense`: scatter the blocks into the dense weight (ScatterNd into the
- *   block grid, Transpose to [K, N]) and run one MatMul; for the sampled
+ * - `dense`: lay the blocks out as the dense weight (Gather from w plus a
+ *   zero block into the block grid, Transpose to [K, N]) and run one MatMul; for the sampled
  *   product, one MatMul a^T . b and a Gather of the kept blocks. Costs the
  *   dense product plus one pass over K x N.
  * - `grouped`: work on x^T ([K, M], blocks of b rows are contiguous), gather
@@ -58,6 +58,9 @@ export const lastPlan: {matMul?: TensorflowPlan, sampled?: TensorflowPlan} = {};
  * product goes to memory and is read again by UnsortedSegmentSum) and lost
  * to grouped everywhere except within noise at 1/64. A "slot" is one b x b
  * block times M rows: b * M floats gathered, 2 * b * b * M flops.
+ * When the shared machine is quiet, MatMul runs at up to ~200-300 GFLOP/s
+ * (dense 2048^3 in 57-90 ms) while the gathers barely speed up, so the
+ * crossover moves to lower densities; SPARSE_MARGIN absorbs that.
  */
 export const COSTS = {
   /** Fixed cost of one raw op call through the binding (11-16 us measured). */

@@ -166,9 +166,7 @@ export interface BlockTables {
   blockRow: TensorInfo;
   /** [nnz] block column n of each v. */
   blockCol: TensorInfo;
-  /** [nnz, 1] k * blockCols + n: where block v sits in the dense block grid. */
-  denseIndex: TensorInfo;
-  /** [nnz] the same, flat (to gather blocks out of the dense grid). */
+  /** [nnz] k * blockCols + n: where block v sits in the dense block grid. */
   denseIndexFlat: TensorInfo;
   /**
    * [Kb * Nb] for each grid position its block v, or nnz (the zero block
@@ -191,12 +189,11 @@ export function blockTables(backend: TFNodeBackend, layout: BlockLayout): BlockT
       paddedGridIndex: int32Const(backend, grid),
       blockRow: int32Const(backend, layout.blockRow),
       blockCol: int32Const(backend, layout.blockCol),
-      denseIndex: int32Const(backend, dense, [layout.nnzBlocks, 1]),
       denseIndexFlat: int32Const(backend, dense),
     };
     return {
       ...infos,
-      byteLength: 16 * layout.nnzBlocks + 4 * grid.length,
+      byteLength: 12 * layout.nnzBlocks + 4 * grid.length,
       dispose: () => release(backend, ...Object.values(infos)),
     };
   });

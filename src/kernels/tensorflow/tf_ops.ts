@@ -178,13 +178,6 @@ export class TFOps {
         [data, segmentIds], [{values: [numSegments], shape: []}]);
   }
 
-  /** A zero tensor of `shape` with `updates` added at int32 `indices`. */
-  scatterNd(indices: TensorInfo, updates: TensorInfo, shape: number[]): Tensor {
-    return this.withConsts(
-        'ScatterNd', [this.type('T', updates.dtype), this.type('Tindices', 'int32')],
-        [indices, updates], [{values: shape, shape: [shape.length]}]);
-  }
-
   concat(values: TensorInfo[], axis: number): Tensor {
     return this.withConsts(
         'ConcatV2',
