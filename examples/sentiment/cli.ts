@@ -62,6 +62,7 @@ function progressLine(epoch: number, epochs: number, r: BatchReport): string {
 }
 
 export interface TrainResult {
+  /** Best dev accuracy over the epochs (the saved model's). */
   devAccuracy: number;
   trainSeconds: number;
   tokensPerSecond: number;
@@ -103,6 +104,7 @@ export async function train(options: Options, log: (line: string) => void = cons
       `vocabulary ${vocabulary.size}`);
   log(`model: ${config.sparse ? `block-sparse LSTM, density ${config.density}, b=${config.blockSize}, ${config.layoutType}` : 'dense LSTM'}` +
       `, hidden ${config.hiddenSize}, ${model.countParams()} parameters (${recurrent} recurrent)`);
+  const out = options.get('out') ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
   const start = performance.now();
   let devAccuracy = NaN, tokensPerSecond = 0;
   const interactive = process.stderr.isTTY;
@@ -117,20 +119,24 @@ export async function train(options: Options, log: (line: string) => void = cons
     }, {maxBatches, deadline: start + timeLimitMs});
     if (interactive) process.stderr.write('\n');
     tokensPerSecond = report.tokensPerSecond;
-    devAccuracy = (await evaluateSet(model, dev)).accuracy;
+    const epochAccuracy = (await evaluateSet(model, dev)).accuracy;
     log(`epoch ${epoch}: train loss ${report.loss.toFixed(4)} acc ${report.accuracy.toFixed(4)}, ` +
-        `dev acc ${devAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
+        `dev acc ${epochAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
         `${((performance.now() - start) / 60000).toFixed(1)} min`);
+    // Keep the epoch that does best on dev (early stopping): the LSTM overfits SST-2 within a few epochs.
+    if (!(epochAccuracy <= devAccuracy)) {
+      devAccuracy = epochAccuracy;
+      await saveSentimentModel(model, out, vocabulary, {
+        format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength, trainedOn: data.description, devAccuracy});
+      log(`  saved to ${out} (best dev accuracy so far)`);
+    }
     if (performance.now() - start > timeLimitMs) {
       log(`time limit of ${timeLimitMs / 60000} min reached`);
       break;
     }
   }
   const trainSeconds = (performance.now() - start) / 1000;
-  const out = options.get('out') ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
-  await saveSentimentModel(model, out, vocabulary, {
-    format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength, trainedOn: data.description, devAccuracy});
-  log(`saved model and vocabulary to ${out}`);
+  log(`best dev accuracy ${devAccuracy.toFixed(4)}; model and vocabulary in ${out}`);
   const result = {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(), recurrentParameters: recurrent};
   model.dispose();
   return result;
