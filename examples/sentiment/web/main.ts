@@ -16,6 +16,8 @@ import {startBestBackend} from './backend';
 import {TrainingCharts} from './charts';
 
 const MAX_LENGTH = 50;
+/** Steps between held-out evaluations (872 SST-2 dev sentences take a few seconds). */
+const HELD_OUT_EVERY = 50;
 
 interface AppState {
   status: 'starting'|'ready'|'training'|'trained'|'error';
@@ -127,6 +129,7 @@ async function train() {
       state.tokensPerSecond = report.tokensPerSecond;
       charts.loss.push({x: state.step, y: report.loss});
       charts.accuracy.push({x: state.step, y: report.accuracy});
+      if (state.step % HELD_OUT_EVERY === 0) await evaluateHeldOut(heldOut);
       if (state.step % 10 === 0) {
         $('tokens-per-second').textContent = Math.round(report.tokensPerSecond).toString();
         $('train-status').textContent = `step ${state.step}/${steps}: loss ${report.loss.toFixed(3)}, accuracy ${report.accuracy.toFixed(3)}`;
@@ -134,8 +137,8 @@ async function train() {
         await tf.nextFrame();
       }
     }, {maxBatches: steps - done, shouldStop: () => stopRequested});
-    await evaluateHeldOut(heldOut);
   }
+  if (charts.heldOut[charts.heldOut.length - 1]?.x !== state.step) await evaluateHeldOut(heldOut);
   charts.render();
   $('train-status').textContent = `Trained ${state.step} steps; held-out accuracy ${state.heldOutAccuracy!.toFixed(3)} ` +
       `on ${data.dev.length} sentences.`;
