@@ -14,6 +14,7 @@ import {buildWebBundle} from '../examples/sentiment/build_web';
 import {train} from '../examples/sentiment/cli';
 import {defaultDataPath} from '../examples/sentiment/data/node_files';
 import {startServer} from '../examples/sentiment/serve';
+import type {WindowWithApp} from '../examples/sentiment/web/app_state';
 import {launchChromium} from '../test/browser/chromium';
 
 function option(argv: string[], flag: string, fallback: string): string {
@@ -32,7 +33,7 @@ async function browserRate(url: string, backend: string, model: Record<string, s
   try {
     const page = await browser.newPage();
     await page.goto(`${url}?backend=${backend}`);
-    await page.waitForFunction(() => (window as any).sentimentApp?.status !== 'starting');
+    await page.waitForFunction(() => (window as unknown as WindowWithApp).sentimentApp?.status !== 'starting');
     await page.click('#load-served');
     await page.waitForFunction(() => !(document.getElementById('train') as HTMLButtonElement).disabled);
     for (const [id, value] of Object.entries(model)) {
@@ -40,9 +41,9 @@ async function browserRate(url: string, backend: string, model: Record<string, s
     }
     await page.fill('#steps', String(steps));
     await page.click('#train');
-    await page.waitForFunction(() => ['trained', 'error'].includes((window as any).sentimentApp.status), undefined,
+    await page.waitForFunction(() => ['trained', 'error'].includes((window as unknown as WindowWithApp).sentimentApp.status), undefined,
         {timeout: 1800000, polling: 1000});
-    const state = await page.evaluate(() => (window as any).sentimentApp);
+    const state = await page.evaluate(() => (window as unknown as WindowWithApp).sentimentApp);
     if (state.errors.length) throw new Error(`page errors on ${backend}: ${state.errors.join('; ')}`);
     return {where: 'headless chromium page', backend: state.backend, tokensPerSecond: state.tokensPerSecond};
   } finally {

@@ -15,28 +15,19 @@ import {buildWebBundle} from '../../examples/sentiment/build_web';
 import {defaultDataPath} from '../../examples/sentiment/data/node_files';
 import {startServer} from '../../examples/sentiment/serve';
 
+import type {WindowWithApp} from '../../examples/sentiment/web/app_state';
+
 import {launchChromium} from './chromium';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 const STEPS = Number(process.env.E2E_STEPS ?? 200);
-
-interface AppState {
-  status: string;
-  backend: string;
-  step: number;
-  losses: number[];
-  tokensPerSecond: number;
-  heldOutAccuracy: number|null;
-  lastPrediction: string|null;
-  errors: string[];
-}
 
 describe('sentiment page in headless chromium (WebGPU)', () => {
   let server: http.Server;
   let browser: Browser;
   let page: Page;
   const consoleErrors: string[] = [];
-  const appState = () => page.evaluate(() => (window as unknown as {sentimentApp: AppState}).sentimentApp);
+  const appState = () => page.evaluate(() => (window as unknown as WindowWithApp).sentimentApp);
 
   before(async function() {
     this.timeout(300000);
@@ -52,7 +43,7 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
     page.on('pageerror', error => consoleErrors.push(error.message));
     const {port} = server.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (window as unknown as {sentimentApp: AppState}).sentimentApp?.status !== 'starting');
+    await page.waitForFunction(() => (window as unknown as WindowWithApp).sentimentApp?.status !== 'starting');
   });
 
   after(async () => {
@@ -70,7 +61,7 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
 
   it(`trains ${STEPS} steps: the loss falls and held-out accuracy beats chance`, async () => {
     await page.click('#load-served');
-    await page.waitForFunction(() => (window as unknown as {sentimentApp: AppState}).sentimentApp.status === 'ready' &&
+    await page.waitForFunction(() => (window as unknown as WindowWithApp).sentimentApp.status === 'ready' &&
         !(document.getElementById('train') as HTMLButtonElement).disabled);
     await page.fill('#hidden', '64');
     await page.fill('#density', '0.25');
@@ -80,7 +71,7 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
     await page.fill('#steps', String(STEPS));
     const started = Date.now();
     await page.click('#train');
-    await page.waitForFunction(() => ['trained', 'error'].includes((window as unknown as {sentimentApp: AppState}).sentimentApp.status),
+    await page.waitForFunction(() => ['trained', 'error'].includes((window as unknown as WindowWithApp).sentimentApp.status),
         undefined, {timeout: 1100000, polling: 1000});
     const state = await appState();
     expect(state.errors).to.deep.equal([]);

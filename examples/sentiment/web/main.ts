@@ -12,6 +12,7 @@ import {buildSentimentModel, DEFAULT_MODEL_CONFIG, SentimentModelConfig} from '.
 import {compileForTraining, encodeExamples, EncodedSet, evaluateSet, predictSet, trainEpoch} from '../training';
 import type {SentimentMetadata} from '../model_files';
 
+import type {AppState, WindowWithApp} from './app_state';
 import {startBestBackend} from './backend';
 import {TrainingCharts} from './charts';
 
@@ -19,20 +20,9 @@ const MAX_LENGTH = 50;
 /** Steps between held-out evaluations (872 SST-2 dev sentences take a few seconds). */
 const HELD_OUT_EVERY = 50;
 
-interface AppState {
-  status: 'starting'|'ready'|'training'|'trained'|'error';
-  backend: string;
-  step: number;
-  losses: number[];
-  tokensPerSecond: number;
-  heldOutAccuracy: number|null;
-  lastPrediction: string|null;
-  errors: string[];
-}
-
 const state: AppState = {status: 'starting', backend: '', step: 0, losses: [], tokensPerSecond: 0,
   heldOutAccuracy: null, lastPrediction: null, errors: []};
-(window as unknown as {sentimentApp: AppState}).sentimentApp = state;
+(window as unknown as WindowWithApp).sentimentApp = state;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const inputNumber = (id: string) => Number($<HTMLInputElement>(id).value);
