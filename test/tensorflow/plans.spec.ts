@@ -18,8 +18,6 @@ import {barabasiAlbertLayout} from '../../src/layout/generators';
 import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
 import {createRng, freshSeed, randomNormal} from '../util/random';
 
-const onTensorflow = process.env.TFJS_BACKEND === 'tensorflow';
-
 function layouts(): Array<{name: string, layout: BlockLayout}> {
   return [
     {
@@ -36,7 +34,8 @@ function layouts(): Array<{name: string, layout: BlockLayout}> {
   ];
 }
 
-(onTensorflow ? describe : describe.skip)('tensorflow plans (TFJS_BACKEND=tensorflow only)', () => {
+// Loaded only when TFJS_BACKEND=tensorflow (.mocharc.js).
+describe('tensorflow plans', () => {
   afterEach(() => setTensorflowPlanOverride(null));
 
   for (const plan of TENSORFLOW_PLANS) {
