@@ -6,12 +6,19 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
+import * as os from 'os';
 import {AddressInfo} from 'net';
 import * as path from 'path';
 import {expect} from 'chai';
 import {Browser, Page} from 'playwright-core';
 
+import * as tf from '@tensorflow/tfjs';
+
 import {buildWebBundle} from '../../examples/sentiment/build_web';
+import {Vocabulary} from '../../examples/sentiment/data/vocabulary';
+import {buildSentimentModel, DEFAULT_MODEL_CONFIG} from '../../examples/sentiment/model';
+import {saveSentimentModel} from '../../examples/sentiment/model_files';
+import {encodeExamples, predictSet} from '../../examples/sentiment/training';
 import {defaultDataPath} from '../../examples/sentiment/data/node_files';
 import {startServer} from '../../examples/sentiment/serve';
 
@@ -21,11 +28,30 @@ import {launchChromium} from './chromium';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 const STEPS = Number(process.env.E2E_STEPS ?? 200);
+const NODE_SENTENCE = 'a dull , lifeless and overlong film';
+
+/**
+ * A small model built and saved by the Node code path (cpu backend in this
+ * process), with its prediction for NODE_SENTENCE, for the page to load.
+ */
+async function saveNodeModel(modelsDir: string): Promise<number> {
+  await tf.setBackend('cpu');
+  const vocabulary = Vocabulary.build(['a dull lifeless film', 'an overlong , witty film', 'a gorgeous film']);
+  const config = {...DEFAULT_MODEL_CONFIG, vocabularySize: vocabulary.size, embeddingSize: 16, hiddenSize: 32,
+    blockSize: 8, density: 0.5, seed: 7};
+  const model = buildSentimentModel(config);
+  await saveSentimentModel(model, path.join(modelsDir, 'node-model'), vocabulary,
+      {format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength: 50, trainedOn: 'nothing (untrained)'});
+  const [p] = await predictSet(model, encodeExamples([{text: NODE_SENTENCE, label: 0}], vocabulary, 50));
+  model.dispose();
+  return p;
+}
 
 describe('sentiment page in headless chromium (WebGPU)', () => {
   let server: http.Server;
   let browser: Browser;
   let page: Page;
+  let nodeProbability: number;
   const consoleErrors: string[] = [];
   const appState = () => page.evaluate(() => (window as unknown as WindowWithApp).sentimentApp);
 
@@ -34,7 +60,9 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
     const dataDir = defaultDataPath();
     if (dataDir == null) throw new Error('The e2e test reads SST-2 from ../shared/data, which does not exist.');
     await buildWebBundle();
-    server = await startServer({port: 0, dataDir, modelsDir: path.resolve('sentiment-models')});
+    const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfbs-e2e-models-'));
+    nodeProbability = await saveNodeModel(modelsDir);
+    server = await startServer({port: 0, dataDir, modelsDir});
     browser = await launchChromium();
     page = await browser.newPage({viewport: {width: 1100, height: 1300}});
     page.on('console', message => {
@@ -93,6 +121,28 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
     expect(await page.textContent('#prediction')).to.match(/(positive|negative): \d+% sure/);
     fs.mkdirSync(ARTIFACTS, {recursive: true});
     await page.screenshot({path: path.join(ARTIFACTS, 'sentiment-page.png'), fullPage: true});
+    expect(consoleErrors).to.deep.equal([]);
+  });
+
+  it('saves the trained model in IndexedDB and reloads it with identical predictions', async () => {
+    const before = (await appState()).lastProbability;
+    expect(before).to.be.a('number');
+    await page.click('#save-browser');
+    await page.waitForFunction(() => /Saved the model/.test(document.getElementById('train-status')!.textContent ?? ''));
+    await page.click('#load-browser');
+    await page.waitForFunction(() => /^indexeddb:/.test((window as unknown as WindowWithApp).sentimentApp.modelSource ?? ''));
+    await page.waitForFunction(() => /Loaded the model/.test(document.getElementById('train-status')!.textContent ?? ''));
+    expect((await appState()).lastProbability).to.equal(before);
+  });
+
+  it('loads a model saved by the Node code path and predicts as it did in Node', async () => {
+    await page.fill('#model-url', '/models/node-model/model.json');
+    await page.click('#load-model');
+    await page.waitForFunction(() => (window as unknown as WindowWithApp).sentimentApp.modelSource === '/models/node-model/model.json');
+    await page.fill('#sentence', NODE_SENTENCE);
+    await page.waitForFunction(
+        (p: number) => Math.abs(((window as unknown as WindowWithApp).sentimentApp.lastProbability ?? -1) - p) < 1e-4,
+        nodeProbability, {timeout: 30000});
     expect(consoleErrors).to.deep.equal([]);
   });
 });

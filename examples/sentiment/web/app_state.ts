@@ -11,6 +11,10 @@ export interface AppState {
   tokensPerSecond: number;
   heldOutAccuracy: number|null;
   lastPrediction: string|null;
+  /** Probability of 'positive' for the sentence in the text box, unrounded. */
+  lastProbability: number|null;
+  /** Where the current model came from: 'trained', a URL, or browser storage. */
+  modelSource: string|null;
   errors: string[];
 }
 

@@ -19,9 +19,12 @@ import {TrainingCharts} from './charts';
 const MAX_LENGTH = 50;
 /** Steps between held-out evaluations (872 SST-2 dev sentences take a few seconds). */
 const HELD_OUT_EVERY = 50;
+/** Where 'Save in browser' keeps the model (IndexedDB) and its vocabulary (localStorage). */
+const BROWSER_MODEL_URL = 'indexeddb://tfjs-blocksparse-sentiment';
+const BROWSER_VOCABULARY_KEY = 'tfjs-blocksparse-sentiment-vocabulary';
 
 const state: AppState = {status: 'starting', backend: '', step: 0, losses: [], tokensPerSecond: 0,
-  heldOutAccuracy: null, lastPrediction: null, errors: []};
+  heldOutAccuracy: null, lastPrediction: null, lastProbability: null, modelSource: null, errors: []};
 (window as unknown as WindowWithApp).sentimentApp = state;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -135,6 +138,7 @@ async function train() {
   $<HTMLButtonElement>('train').disabled = false;
   $<HTMLButtonElement>('stop').disabled = true;
   state.status = 'trained';
+  state.modelSource = 'trained';
   await classifySentence();
 }
 
@@ -149,6 +153,7 @@ async function classifySentence() {
   if (model == null || vocabulary == null || text === '') return;
   const [p] = await predictSet(model, encodeExamples([{text, label: 0}], vocabulary, MAX_LENGTH));
   state.lastPrediction = `${p >= 0.5 ? 'positive' : 'negative'} (${p.toFixed(2)})`;
+  state.lastProbability = p;
   $('prediction').textContent = `${p >= 0.5 ? '😊 positive' : '☹️ negative'}: ${(100 * (p >= 0.5 ? p : 1 - p)).toFixed(0)}% sure (p = ${p.toFixed(3)})`;
 }
 
@@ -160,12 +165,33 @@ async function loadSavedModel() {
     fetch(base + 'vocabulary.json').then(r => r.json() as Promise<VocabularyJSON>),
     fetch(base + 'sentiment.json').then(r => r.json() as Promise<SentimentMetadata>),
   ]);
-  model?.dispose();
-  model = loaded;
-  vocabulary = Vocabulary.fromJSON(vocabularyJson);
+  useModel(loaded, Vocabulary.fromJSON(vocabularyJson), url);
   $('train-status').textContent = `Loaded ${url}: ${metadata.model.sparse ? 'block-sparse' : 'dense'} LSTM, hidden ${metadata.model.hiddenSize}` +
       (metadata.devAccuracy != null ? `, dev accuracy ${metadata.devAccuracy.toFixed(3)}` : '');
+  await classifySentence();
+}
+
+function useModel(loaded: tf.LayersModel, words: Vocabulary, source: string) {
+  model?.dispose();
+  model = loaded;
+  vocabulary = words;
+  state.modelSource = source;
   state.status = 'trained';
+}
+
+/** Saves the current model with the browser's own IndexedDB handler. */
+async function saveInBrowser() {
+  if (model == null || vocabulary == null) throw new Error('Train or load a model before saving it.');
+  await model.save(BROWSER_MODEL_URL);
+  localStorage.setItem(BROWSER_VOCABULARY_KEY, JSON.stringify(vocabulary.toJSON()));
+  $('train-status').textContent = `Saved the model to ${BROWSER_MODEL_URL}.`;
+}
+
+async function loadFromBrowser() {
+  const words = localStorage.getItem(BROWSER_VOCABULARY_KEY);
+  if (words == null) throw new Error(`Nothing saved in this browser yet: use 'Save in browser' first.`);
+  useModel(await tf.loadLayersModel(BROWSER_MODEL_URL), Vocabulary.fromJSON(JSON.parse(words)), BROWSER_MODEL_URL);
+  $('train-status').textContent = `Loaded the model from ${BROWSER_MODEL_URL}.`;
   await classifySentence();
 }
 
@@ -179,6 +205,8 @@ function wire() {
   $('train').addEventListener('click', guard(train));
   $('stop').addEventListener('click', () => stopRequested = true);
   $('load-model').addEventListener('click', guard(loadSavedModel));
+  $('save-browser').addEventListener('click', guard(saveInBrowser));
+  $('load-browser').addEventListener('click', guard(loadFromBrowser));
   let pending: number|undefined;
   $('sentence').addEventListener('input', () => {
     clearTimeout(pending);
