@@ -53,7 +53,12 @@ async function main() {
 
   const sparse = tf.sequential({layers: [tfbs.layers.blockSparseLSTM({
     inputShape: [steps, input], units: hidden, blockSize, kernelDensity: density, recurrentDensity: density, seed: 1})]});
-  const dense = tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: hidden, recurrentActivation: 'sigmoid'})]});
+  // glorotUniform rather than the default orthogonal recurrent initializer:
+  // tfjs's orthogonal init runs Gram-Schmidt as thousands of small ops, which
+  // on webgpu takes minutes and tens of GB at hidden 1024. Init cost is not
+  // part of a training step.
+  const dense = tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: hidden,
+    recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform'})]});
   const sparseMs = median(await stepTimes(sparse, x, y, samples));
   const denseMs = median(await stepTimes(dense, x, y, samples));
   const target = (density + 0.2) * denseMs;
