@@ -15,16 +15,7 @@ import * as tfbs from '../src/index';
 import {selectBackend} from '../examples/select_backend';
 
 import {median} from './timing';
-
-function option(argv: string[], flag: string, fallback: string): string {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : fallback;
-}
-
-function fraction(text: string): number {
-  const [a, b] = text.split('/').map(Number);
-  return b == null ? a : a / b;
-}
+import {option, parseFraction} from './args';
 
 async function stepTimes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number): Promise<number[]> {
   model.compile({optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError'});
@@ -42,7 +33,7 @@ async function main() {
   const argv = process.argv.slice(2);
   const backend = await selectBackend(argv);
   const hidden = Number(option(argv, '--hidden', '1024'));
-  const density = fraction(option(argv, '--density', '1/8'));
+  const density = parseFraction(option(argv, '--density', '1/8'));
   const blockSize = Number(option(argv, '--block-size', '32'));
   const batch = Number(option(argv, '--batch', '32'));
   const steps = Number(option(argv, '--steps', '40'));

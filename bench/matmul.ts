@@ -22,6 +22,7 @@ import {selectBackend} from '../examples/select_backend';
 import {FORWARD_BASELINES} from './baselines';
 import {logLogPlot, Series} from './svg_plot';
 import {timeOp, TimingOptions} from './timing';
+import {listArg, parseFraction} from './args';
 
 type Product = 'forward'|'transposed'|'sampled';
 const PRODUCTS: Product[] = ['forward', 'transposed', 'sampled'];
@@ -54,16 +55,6 @@ export interface BenchRow {
   weightBytes: number;
   tableBytes: number;
   denseBytes: number;
-}
-
-function listArg(argv: string[], flag: string, fallback: string): string[] {
-  const i = argv.indexOf(flag);
-  return (i >= 0 ? argv[i + 1] : fallback).split(',').map(s => s.trim()).filter(Boolean);
-}
-
-function parseFraction(text: string): number {
-  const [num, den] = text.split('/').map(Number);
-  return den == null ? num : num / den;
 }
 
 function formatDensity(d: number): string {

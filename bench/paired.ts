@@ -13,25 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 
 import * as tfbs from '../src/index';
 import {selectBackend} from '../examples/select_backend';
-
-function listArg(argv: string[], flag: string, fallback: string): string[] {
-  const i = argv.indexOf(flag);
-  return (i >= 0 ? argv[i + 1] : fallback).split(',').map(s => s.trim()).filter(Boolean);
-}
-
-function parseFraction(text: string): number {
-  const [num, den] = text.split('/').map(Number);
-  return den == null ? num : num / den;
-}
-
-async function timeOnce(run: () => tf.Tensor): Promise<number> {
-  const start = performance.now();
-  const out = run();
-  await out.data();
-  const elapsed = performance.now() - start;
-  out.dispose();
-  return elapsed;
-}
+import {listArg, parseFraction} from './args';
+import {timeOnce} from './timing';
 
 async function main() {
   const argv = process.argv.slice(2);

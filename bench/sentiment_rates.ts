@@ -16,11 +16,7 @@ import {defaultDataPath} from '../examples/sentiment/data/node_files';
 import {startServer} from '../examples/sentiment/serve';
 import type {WindowWithApp} from '../examples/sentiment/web/app_state';
 import {launchChromium} from '../test/browser/chromium';
-
-function option(argv: string[], flag: string, fallback: string): string {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : fallback;
-}
+import {option} from './args';
 
 interface RateRow {
   where: string;

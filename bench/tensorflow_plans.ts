@@ -11,17 +11,13 @@ import {lastPlan, setTensorflowPlanOverride, TENSORFLOW_PLANS, TensorflowPlan} f
 import {loadBackend} from '../examples/select_backend';
 
 import {timeOp as timeMedian, TimingOptions} from './timing';
+import {listArg} from './args';
 
 // Min of the samples: the machine is shared, and the minimum is the least
 // disturbed run of each contender.
 async function timeOp(run: () => tf.Tensor, options: TimingOptions) {
   const t = await timeMedian(run, options);
   return {medianMs: Math.min(...t.samplesMs)};
-}
-
-function listArg(argv: string[], flag: string, fallback: string): string[] {
-  const i = argv.indexOf(flag);
-  return (i >= 0 ? argv[i + 1] : fallback).split(',').map(s => s.trim()).filter(Boolean);
 }
 
 async function main() {

@@ -17,14 +17,7 @@ export interface TimingOptions {
 }
 
 export async function timeOp(run: () => tf.Tensor, options: TimingOptions): Promise<Timing> {
-  const once = async () => {
-    const start = performance.now();
-    const out = run();
-    await out.data();
-    const elapsed = performance.now() - start;
-    out.dispose();
-    return elapsed;
-  };
+  const once = () => timeOnce(run);
   await once();  // compiles shaders, uploads lookup tables, warms caches
   const samplesMs: number[] = [];
   const deadline = performance.now() + options.budgetMs;
@@ -33,6 +26,16 @@ export async function timeOp(run: () => tf.Tensor, options: TimingOptions): Prom
     samplesMs.push(await once());
   }
   return {medianMs: median(samplesMs), samplesMs};
+}
+
+/** One call plus the read-back of its result, in ms. */
+export async function timeOnce(run: () => tf.Tensor): Promise<number> {
+  const start = performance.now();
+  const out = run();
+  await out.data();
+  const elapsed = performance.now() - start;
+  out.dispose();
+  return elapsed;
 }
 
 export function median(values: number[]): number {
