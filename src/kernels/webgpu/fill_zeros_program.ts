@@ -1,4 +1,5 @@
 /** Zeros of a given shape (x . W for a layout without blocks), vec4 per invocation. */
+import {vec4Dispatch} from './program_util';
 import type {WebGPUProgramLike} from './webgpu_types';
 
 export class FillZerosProgram implements WebGPUProgramLike {
@@ -13,8 +14,7 @@ export class FillZerosProgram implements WebGPUProgramLike {
 
   constructor(outputShape: number[]) {
     this.outputShape = outputShape;
-    const vec4s = outputShape.reduce((p, d) => p * d, 1) / 4;
-    this.dispatch = [Math.ceil(vec4s / 64), 1, 1];
+    this.dispatch = vec4Dispatch(outputShape, this.workgroupSize[0]);
   }
 
   getUserCode(): string {

@@ -2,6 +2,7 @@
  * Second pass of a sampled product split over M: out[i] = sum over the
  * slices s of partial[s, i], one vec4 per invocation.
  */
+import {vec4Dispatch} from './program_util';
 import type {WebGPUProgramLike} from './webgpu_types';
 
 export class SliceSumProgram implements WebGPUProgramLike {
@@ -18,8 +19,7 @@ export class SliceSumProgram implements WebGPUProgramLike {
 
   constructor(outputShape: number[]) {
     this.outputShape = outputShape;
-    const vec4s = outputShape.reduce((p, d) => p * d, 1) / 4;
-    this.dispatch = [Math.ceil(vec4s / 64), 1, 1];
+    this.dispatch = vec4Dispatch(outputShape, this.workgroupSize[0]);
   }
 
   getUserCode(): string {
