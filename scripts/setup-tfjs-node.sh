@@ -74,24 +74,8 @@ fi
 command -v node >/dev/null || die "node is not on PATH"
 command -v npm >/dev/null || die "npm is not on PATH"
 
-# Node headers for node-gyp: it would otherwise try to download them from
-# nodejs.org. Debian/NodeSource nodes ship them in <prefix>/include/node.
-if [[ -z "${npm_config_nodedir:-}" ]]; then
-  for d in /usr "$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"; do
-    if [[ -f "$d/include/node/node_api.h" && -f "$d/include/node/common.gypi" ]]; then
-      export npm_config_nodedir="$d"; break
-    fi
-  done
-fi
-[[ -n "${npm_config_nodedir:-}" && -f "$npm_config_nodedir/include/node/node_api.h" ]] \
-  || die "node headers not found (looked for <prefix>/include/node/node_api.h); set npm_config_nodedir"
-# Use npm's bundled node-gyp unless the caller chose one.
-if [[ -z "${npm_config_node_gyp:-}" ]]; then
-  npm_root_g="$(npm root -g 2>/dev/null || true)"
-  if [[ -n "$npm_root_g" && -f "$npm_root_g/npm/node_modules/node-gyp/bin/node-gyp.js" ]]; then
-    export npm_config_node_gyp="$npm_root_g/npm/node_modules/node-gyp/bin/node-gyp.js"
-  fi
-fi
+# node-gyp must find the local Node headers and npm's node-gyp (no nodejs.org).
+source "$(dirname "${BASH_SOURCE[0]}")/lib/node-gyp-env.sh"
 
 # --------------------------------------------------------------------------
 # 1. Download the tensorflow-cpu wheel (no deps: we only want its .so files).
@@ -117,9 +101,11 @@ fi
 # --------------------------------------------------------------------------
 # 2. Extract the two shared libraries + the C API headers (and the tstring
 #    headers they include) into $CACHE/tensorflow-cpu-$VER/{lib,include}.
+#    The C kernel API headers (kernels.h, ops.h) come along for the
+#    project's native block-sparse ops (scripts/build-native.sh).
 # --------------------------------------------------------------------------
 TFDIR="$CACHE/tensorflow-cpu-$TF_WHEEL_VERSION"
-if [[ ! -f "$TFDIR/.complete" ]]; then
+if [[ ! -f "$TFDIR/.complete" || ! -f "$TFDIR/include/tensorflow/c/kernels.h" ]]; then
   log "extracting libtensorflow from the wheel ($(elapsed))"
   rm -rf "${TFDIR:?}"; mkdir -p "$TFDIR/lib" "$TFDIR/include"
   python3 - "$WHEEL" "$TFDIR" <<'PY'
@@ -132,7 +118,8 @@ INC = 'tensorflow/include/'
 # TF releases (tensorflow/tsl -> tsl -> xla/tsl), hence the closure.
 roots = ['tensorflow/c/c_api.h', 'tensorflow/c/eager/c_api.h',
          'tensorflow/c/tf_datatype.h', 'tensorflow/c/tf_status.h',
-         'tensorflow/c/tf_tensor.h', 'tensorflow/core/platform/ctstring_internal.h']
+         'tensorflow/c/tf_tensor.h', 'tensorflow/core/platform/ctstring_internal.h',
+         'tensorflow/c/kernels.h', 'tensorflow/c/ops.h']
 with zipfile.ZipFile(whl) as z:
     names = set(z.namelist())
     for n in libs - names:
@@ -156,7 +143,7 @@ with zipfile.ZipFile(whl) as z:
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         with open(dest, 'wb') as f:
             f.write(data)
-        for inc in re.findall(rb'^\s*#\s*include\s+"([^"]+)"', data, re.M):
+        for inc in re.findall(rb'^\s*#\s*include\s+[<"]([^">]+)[">]', data, re.M):
             todo.append(inc.decode())
 PY
   # The binding calls the TF_* / TFE_* C API; make sure the libs export it.

@@ -1,0 +1,43 @@
+// The Node entry point: loading this addon (after @tensorflow/tfjs-node has
+// loaded libtensorflow) registers the ops with that TensorFlow runtime, and
+// exports what the TypeScript side needs to call and describe them:
+//   {matMulOp, sampledMatMulOp, instructionSet, numThreads}
+// A registration failure throws, so `require` fails with TensorFlow's message.
+#include <node_api.h>
+
+#include <string>
+
+#include "block_products.h"
+#include "op_kernels.h"
+#include "thread_pool.h"
+
+namespace {
+
+bool SetString(napi_env env, napi_value object, const char* key, const char* value) {
+  napi_value v;
+  return napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v) == napi_ok &&
+         napi_set_named_property(env, object, key, v) == napi_ok;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  const std::string error = tfjs_blocksparse::RegisterOpsAndKernels();
+  if (!error.empty()) {
+    napi_throw_error(env, nullptr,
+                     ("tfjs-blocksparse native ops could not be registered: " + error).c_str());
+    return nullptr;
+  }
+  napi_value threads;
+  if (!SetString(env, exports, "matMulOp", tfjs_blocksparse::kMatMulOpName) ||
+      !SetString(env, exports, "sampledMatMulOp", tfjs_blocksparse::kSampledMatMulOpName) ||
+      !SetString(env, exports, "instructionSet", tfjs_blocksparse::InstructionSet()) ||
+      napi_create_int32(env, tfjs_blocksparse::NumThreads(), &threads) != napi_ok ||
+      napi_set_named_property(env, exports, "numThreads", threads) != napi_ok) {
+    napi_throw_error(env, nullptr, "tfjs-blocksparse native addon: could not build its exports");
+    return nullptr;
+  }
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

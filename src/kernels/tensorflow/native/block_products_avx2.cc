@@ -1,0 +1,4 @@
+// The products for CPUs with AVX2 and FMA; this file alone is compiled with
+// -mavx2 -mfma (binding.gyp), and only called after a CPUID check.
+#define BSP_ARCH avx2
+#include "block_products_impl.h"

@@ -1,0 +1,3 @@
+// The products for any CPU, compiled for the compiler's baseline target.
+#define BSP_ARCH portable
+#include "block_products_impl.h"
