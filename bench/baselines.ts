@@ -6,8 +6,36 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import {int32Const, int64Const, release, TFNodeBackend, TFOps} from '../src/kernels/tensorflow/tf_ops';
+import {int32Const, release, TFNodeBackend} from '../src/kernels/tensorflow/tf_ops';
 import {BlockLayout} from '../src/layout/block_layout';
+
+/** int64 constant (SparseTensorDenseMatMul's dense shape): lo/hi int32 words. */
+function int64Const(backend: TFNodeBackend, values: number[]): tf.TensorInfo {
+  const words = new Int32Array(values.length * 2);
+  values.forEach((value, i) => {
+    words[2 * i] = value;
+    words[2 * i + 1] = value < 0 ? -1 : 0;
+  });
+  const shape = [values.length];
+  // 'int64' is no tfjs DataType, but tfjs-node's write() maps it to TF_INT64.
+  return {dataId: backend.write(words, shape, 'int64' as tf.DataType), shape, dtype: 'int32'};
+}
+
+/** y^T = adjoint(sparse A) . adjoint(dense) for COO A of `denseShape`. */
+function sparseTensorDenseMatMulAdjoint(
+    backend: TFNodeBackend, indices: tf.TensorInfo, values: tf.TensorInfo,
+    denseShape: tf.TensorInfo, dense: tf.TensorInfo): tf.Tensor {
+  const {TF_ATTR_TYPE, TF_ATTR_BOOL} = backend.binding;
+  return backend.executeSingleOutput(
+      'SparseTensorDenseMatMul',
+      [
+        {name: 'T', type: TF_ATTR_TYPE, value: backend.getDTypeInteger('float32')},
+        {name: 'Tindices', type: TF_ATTR_TYPE, value: backend.getDTypeInteger('int32')},
+        {name: 'adjoint_a', type: TF_ATTR_BOOL, value: true},
+        {name: 'adjoint_b', type: TF_ATTR_BOOL, value: true},
+      ],
+      [indices, values, denseShape, dense]);
+}
 
 export interface PreparedBaseline {
   /** y = x . W for x [M, K]. */
@@ -34,7 +62,6 @@ const sparseTensorDenseMatMul: ForwardBaseline = {
   backends: ['tensorflow'],
   prepare(layout: BlockLayout, w: tf.Tensor3D): PreparedBaseline {
     const backend = tf.backend() as unknown as TFNodeBackend;
-    const ops = new TFOps(backend);
     const {blockSize: b, nnzBlocks} = layout;
     // Element (v, i, j) of w sits at W[k*b + i, n*b + j]: listing indices in
     // (v, i, j) order makes the values just w flattened.
@@ -54,7 +81,7 @@ const sparseTensorDenseMatMul: ForwardBaseline = {
     const values = tf.reshape(w, [-1]);
     return {
       run: (x: tf.Tensor2D) => tf.tidy(() => tf.transpose(
-          ops.sparseTensorDenseMatMul(indices, values, denseShape, x, true, true))),
+          sparseTensorDenseMatMulAdjoint(backend, indices, values, denseShape, x))),
       dispose: () => {
         values.dispose();
         release(backend, indices, denseShape);

@@ -1,13 +1,14 @@
 /**
  * `npx ts-node --transpile-only bench/tensorflow_plans.ts --m 2048 --b 32
- * --densities 1,1/4,1/32`: every tensorflow plan forced, per product, next to
- * dense tf.matMul and the automatic choice; the measurements behind the
- * cost model in src/kernels/tensorflow/plans.ts.
+ * --densities 1,1/4,1/32`: every composed tensorflow plan forced, per
+ * product, next to dense tf.matMul, the cost model's choice ('auto') and the
+ * native kernel; the measurements behind the cost model in
+ * src/kernels/tensorflow/plans.ts (the path of GPU devices).
  */
 import * as tf from '@tensorflow/tfjs';
 
 import * as tfbs from '../src/index';
-import {lastPlan, setTensorflowPlanOverride, TENSORFLOW_PLANS, TensorflowPlan} from '../src/kernels/tensorflow/plans';
+import {CHUNK_BYTES_FLAG, NATIVE_FLAG, PLAN_FLAG, TENSORFLOW_PLANS} from '../src/kernels/tensorflow/flags';
 import {loadBackend} from '../examples/select_backend';
 
 import {timeOp as timeMedian, TimingOptions} from './timing';
@@ -18,6 +19,13 @@ import {listArg} from './args';
 async function timeOp(run: () => tf.Tensor, options: TimingOptions) {
   const t = await timeMedian(run, options);
   return {medianMs: Math.min(...t.samplesMs)};
+}
+
+/** The composed path with `plan` ('auto' for the cost model) and chunk size. */
+function composed(plan: string, chunkBytes = 0): void {
+  tf.env().set(NATIVE_FLAG, false);
+  tf.env().set(PLAN_FLAG, plan);
+  tf.env().set(CHUNK_BYTES_FLAG, chunkBytes);
 }
 
 async function main() {
@@ -35,7 +43,7 @@ async function main() {
   const chunkBytes = listArg(argv, '--chunk-bytes', '').map(Number);
   if (chunkBytes.length > 0) {
     console.log(['M', 'b', 'density', 'product', 'dense', ...chunkBytes.map(c => `grouped chunk ${c}`)].join('\t'));
-  } else console.log(['M', 'b', 'density', 'product', 'dense', ...TENSORFLOW_PLANS, 'auto', 'auto plan'].join('\t'));
+  } else console.log(['M', 'b', 'density', 'product', 'dense', ...TENSORFLOW_PLANS, 'auto', 'native'].join('\t'));
   for (const M of ms) {
     const x = tf.randomNormal([M, size]) as tf.Tensor2D;
     const dy = tf.randomNormal([M, size]) as tf.Tensor2D;
@@ -60,21 +68,21 @@ async function main() {
             if (product === 'sampled') continue;
             const cells: string[] = [];
             for (const c of chunkBytes) {
-              setTensorflowPlanOverride('grouped', {chunkBytes: c});
+              composed('grouped', c);
               cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
             }
-            setTensorflowPlanOverride(null);
             console.log([M, b, `1/${Math.round(1 / layout.density)}`, product, dense[product].toFixed(1), ...cells].join('\t'));
             continue;
           }
           const cells: string[] = [];
-          for (const plan of [...TENSORFLOW_PLANS, null] as Array<TensorflowPlan|null>) {
-            setTensorflowPlanOverride(plan);
+          for (const plan of [...TENSORFLOW_PLANS, 'auto']) {
+            composed(plan);
             cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
           }
-          const chosen = product === 'sampled' ? lastPlan.sampled : lastPlan.matMul;
+          tf.env().set(NATIVE_FLAG, true);
+          cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
           console.log([M, b, `1/${Math.round(1 / layout.density)}`, product, dense[product].toFixed(1),
-            ...cells, chosen].join('\t'));
+            ...cells].join('\t'));
         }
         w.dispose();
         layout.dispose();

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {blockSparseMatMul} from '../ops/block_sparse_mat_mul';
 import {blockSparseSampledMatMul} from '../ops/block_sparse_sampled_mat_mul';
-import {BlockSparseMatMul, BlockSparseMatMulAttrs} from '../src/kernel_names';
+import {BlockSparseMatMul} from '../src/kernel_names';
+import {attrsOf} from '../src/kernels/define_kernel';
 
 /**
  * y = x . W:   dx = dy . W^T,  dW = (x^T . dy) on the layout.
@@ -16,7 +17,7 @@ export const blockSparseMatMulGradConfig: tf.GradConfig = {
   gradFunc: (dy: tf.Tensor|tf.Tensor[], saved: tf.Tensor[],
              attrs: tf.NamedAttrMap) => {
     const [x, w] = saved;
-    const {layout, transposeW} = attrs as unknown as BlockSparseMatMulAttrs;
+    const {layout, transposeW} = attrsOf(BlockSparseMatMul, attrs);
     const $dy = dy as tf.Tensor;
     return {
       x: () => blockSparseMatMul($dy, w, layout, {transposeW: !transposeW}),

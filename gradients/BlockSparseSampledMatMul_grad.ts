@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {blockSparseMatMul} from '../ops/block_sparse_mat_mul';
-import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs} from '../src/kernel_names';
+import {BlockSparseSampledMatMul} from '../src/kernel_names';
+import {attrsOf} from '../src/kernels/define_kernel';
 
 /**
  * S = (a^T . b) on the layout, so with dS the block-sparse upstream gradient:
@@ -13,7 +14,7 @@ export const blockSparseSampledMatMulGradConfig: tf.GradConfig = {
   gradFunc: (dy: tf.Tensor|tf.Tensor[], saved: tf.Tensor[],
              attrs: tf.NamedAttrMap) => {
     const [a, b] = saved;
-    const {layout} = attrs as unknown as BlockSparseSampledMatMulAttrs;
+    const {layout} = attrsOf(BlockSparseSampledMatMul, attrs);
     const $dy = dy as tf.Tensor;
     return {
       a: () => blockSparseMatMul(b, $dy, layout, {transposeW: true}),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseMatMul, BlockSparseMatMulAttrs} from '../src/kernel_names';
+import {toNamedAttrMap} from '../src/kernels/define_kernel';
 import {BlockLayout} from '../src/layout/block_layout';
 
 import {checkBlockWeights, checkInnerDim, checkLayout, toFloat32Tensor} from './checks';
@@ -45,7 +46,7 @@ function blockSparseMatMul_(
   const attrs: BlockSparseMatMulAttrs = {layout, transposeW};
   const y = tf.engine().runKernel(
                 BlockSparseMatMul, {x: tf.reshape($x, [rows, inner]), w: $w},
-                attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+                toNamedAttrMap(BlockSparseMatMul, attrs)) as tf.Tensor;
   return tf.reshape(y, [...lead, outer]);
 }
 

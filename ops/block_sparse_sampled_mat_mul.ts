@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {checkArgument} from '../src/errors';
 import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs} from '../src/kernel_names';
+import {toNamedAttrMap} from '../src/kernels/define_kernel';
 import {BlockLayout} from '../src/layout/block_layout';
 
 import {checkInnerDim, checkLayout, toFloat32Tensor} from './checks';
@@ -40,7 +41,7 @@ function blockSparseSampledMatMul_(
                a: tf.reshape($a, [rows, layout.inputSize]),
                b: tf.reshape($b, [rows, layout.outputSize])
              },
-             attrs as unknown as tf.NamedAttrMap) as tf.Tensor3D;
+             toNamedAttrMap(BlockSparseSampledMatMul, attrs)) as tf.Tensor3D;
 }
 
 export const blockSparseSampledMatMul = tf.op({blockSparseSampledMatMul_});

@@ -43,11 +43,10 @@ export interface BlockSparseSampledMatMulAttrs {
   layout: BlockLayout;
 }
 
-/** Every kernel this package defines; each backend registers all of them. */
-export const BLOCK_SPARSE_KERNEL_NAMES =
-    [BlockSparseMatMul, BlockSparseSampledMatMul] as const;
-
-/** The attrs objects carry a layout, which tfjs' `NamedAttrMap` does not type. */
-export type KernelAttrs = BlockSparseMatMulAttrs|BlockSparseSampledMatMulAttrs;
-
-export type {TensorInfo};
+/** Each kernel's inputs and attrs, by kernel name. */
+export interface BlockSparseKernelTypes {
+  [BlockSparseMatMul]: {inputs: BlockSparseMatMulInputs, attrs: BlockSparseMatMulAttrs};
+  [BlockSparseSampledMatMul]:
+      {inputs: BlockSparseSampledMatMulInputs, attrs: BlockSparseSampledMatMulAttrs};
+}
+export type BlockSparseKernelName = keyof BlockSparseKernelTypes;

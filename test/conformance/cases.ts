@@ -13,7 +13,11 @@ export const BLOCK_GRIDS: BlockGrid[] = [
   {blockSize: 64, blockRows: 2, blockCols: 3},
 ];
 
-/** Leading dims of x: a single row, odd row counts, and batch dims. */
-export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33]];
+/**
+ * Leading dims of x: a single row, odd row counts, and batch dims; 262 rows
+ * span several row tasks of the native x . W (96 rows each) and several
+ * row chunks of its sampled product (128 rows each).
+ */
+export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [2, 131]];
 
 export const TOLERANCE = 1e-5;

@@ -9,6 +9,7 @@ import '@tensorflow/tfjs';
 import '../../src/index';
 
 import {requestedBackend, useRequestedBackend} from './backends';
+import {checkTensorflowPathOnEveryCall, checkTensorflowPathRan, runTensorflowPath} from './tensorflow_path';
 
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
@@ -16,6 +17,15 @@ export const mochaHooks = {
     const name = await useRequestedBackend();
     console.log(`    [tfjs-blocksparse tests] backend in use: ${tf.getBackend()}`);
     if (tf.getBackend() !== name) throw new Error('backend changed');
+    if (name === 'tensorflow') {
+      checkTensorflowPathOnEveryCall();
+      console.log(`    [tfjs-blocksparse tests] tensorflow kernels: the ${
+          runTensorflowPath()} path, checked on every call`);
+    }
+  },
+  afterAll() {
+    if (requestedBackend() !== 'tensorflow') return;
+    console.log(`    [tfjs-blocksparse tests] ${checkTensorflowPathRan()}`);
   },
   afterEach() {
     const expected = requestedBackend();

@@ -1,9 +1,9 @@
 /**
- * tensorflow-only checks beyond the conformance suite: every plan (forced)
- * matches the reference on layouts with empty groups and uneven group
- * lengths (one bucket and several), index tables are built once per layout,
- * and repeated calls leak neither engine tensors, backend data ids nor TF
- * handles. Pending on other backends.
+ * The composed path of the tensorflow kernels (GPU devices, no addon): every
+ * plan, forced through the tf.env() flags, matches the reference on layouts
+ * with empty groups and uneven group lengths (one bucket and several), index
+ * tables are built once per layout, and repeated calls leak neither engine
+ * tensors, backend data ids nor TF handles.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
@@ -11,12 +11,13 @@ import {expect} from 'chai';
 import {FORWARD_BASELINES} from '../../bench/baselines';
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
-import {lastPlan, setTensorflowPlanOverride, TENSORFLOW_PLANS} from '../../src/kernels/tensorflow/plans';
+import {BUCKET_SLOTS_FLAG, CHUNK_BYTES_FLAG, NATIVE_FLAG, PLAN_FLAG, TENSORFLOW_PLANS, TensorflowPlan} from '../../src/kernels/tensorflow/flags';
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import {BlockLayout} from '../../src/layout/block_layout';
 import {barabasiAlbertLayout} from '../../src/layout/generators';
 import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
 import {createRng, freshSeed, randomNormal} from '../util/random';
+import {opsRunBy} from '../util/tensorflow_ops';
 
 function layouts(): Array<{name: string, layout: BlockLayout}> {
   return [
@@ -34,10 +35,31 @@ function layouts(): Array<{name: string, layout: BlockLayout}> {
   ];
 }
 
-// Loaded only when TFJS_BACKEND=tensorflow (.mocharc.js).
-describe('tensorflow plans', () => {
-  afterEach(() => setTensorflowPlanOverride(null));
+/** Whether the ops of a forward product are the ones `plan` runs. */
+function forwardOpsMatch(plan: TensorflowPlan, ops: string[]): boolean {
+  switch (plan) {
+    case 'dense':
+      return ops.includes('MatMul') && !ops.includes('BatchMatMulV2');
+    case 'grouped':
+      return ops.includes('BatchMatMulV2') && !ops.includes('UnsortedSegmentSum');
+    case 'blockwise':
+      return ops.includes('UnsortedSegmentSum');
+  }
+}
 
+/** Runs `body` on the composed path with `flags` set, then restores them. */
+function withFlags(flags: Record<string, number|string|boolean>, body: () => void): void {
+  const saved = Object.keys(flags).map(name => [name, tf.env().get(name)] as const);
+  try {
+    Object.entries(flags).forEach(([name, value]) => tf.env().set(name, value));
+    body();
+  } finally {
+    saved.forEach(([name, value]) => tf.env().set(name, value));
+  }
+}
+
+// Loaded only when TFJS_BACKEND=tensorflow (.mocharc.js).
+describe('tensorflow composed plans', () => {
   for (const plan of TENSORFLOW_PLANS) {
     const variants: Array<{name: string, bucketOverheadSlots?: number, chunkBytes?: number}> =
         plan !== 'grouped' ? [{name: ''}] : [
@@ -48,7 +70,6 @@ describe('tensorflow plans', () => {
     for (const {name: variant, ...options} of variants) {
       for (const {name, layout} of layouts()) {
         it(`${plan}${variant}: x . W, x . W^T and a^T . b on ${name}`, async () => {
-          setTensorflowPlanOverride(plan, options);
           const seed = freshSeed();
           const rng = createRng(seed);
           const {inputSize: K, outputSize: N, blockSize: b} = layout;
@@ -57,11 +78,19 @@ describe('tensorflow plans', () => {
           for (const rows of [1, 19]) {
             const x = randomNormal(rows * K, rng), dy = randomNormal(rows * N, rng);
             const wT = tf.tensor3d(w, layout.weightShape);
-            const y = blockSparseMatMul(tf.tensor2d(x, [rows, K]), wT, layout);
-            expect(lastPlan.matMul).to.equal(plan);
-            const dx = blockSparseMatMul(tf.tensor2d(dy, [rows, N]), wT, layout, {transposeW: true});
-            const dw = blockSparseSampledMatMul(tf.tensor2d(x, [rows, K]), tf.tensor2d(dy, [rows, N]), layout);
-            expect(lastPlan.sampled).to.equal(plan);
+            let y!: tf.Tensor, dx!: tf.Tensor, dw!: tf.Tensor;
+            withFlags({
+              [NATIVE_FLAG]: false,
+              [PLAN_FLAG]: plan,
+              [BUCKET_SLOTS_FLAG]: options.bucketOverheadSlots ?? 0,
+              [CHUNK_BYTES_FLAG]: options.chunkBytes ?? 0,
+            }, () => {
+              const forward = opsRunBy(() => blockSparseMatMul(tf.tensor2d(x, [rows, K]), wT, layout));
+              y = forward.result;
+              expect(forwardOpsMatch(plan, forward.ops), `ops ${forward.ops}`).to.equal(true);
+              dx = blockSparseMatMul(tf.tensor2d(dy, [rows, N]), wT, layout, {transposeW: true});
+              dw = blockSparseSampledMatMul(tf.tensor2d(x, [rows, K]), tf.tensor2d(dy, [rows, N]), layout);
+            });
             const where = `${name}, M=${rows}, seed ${seed}`;
             expect(relativeError(await y.data(), matMul64(x, [rows, K], dense, [K, N])), where)
                 .to.be.below(1e-5);
@@ -83,12 +112,12 @@ describe('tensorflow plans', () => {
     const w = tf.randomNormal(layout.weightShape) as tf.Tensor3D;
     const all = () => tf.tidy(() => {
       for (const plan of TENSORFLOW_PLANS) {
-        setTensorflowPlanOverride(plan);
-        blockSparseMatMul(x, w, layout);
-        blockSparseMatMul(x, w, layout, {transposeW: true});
-        blockSparseSampledMatMul(x, x, layout);
+        withFlags({[NATIVE_FLAG]: false, [PLAN_FLAG]: plan}, () => {
+          blockSparseMatMul(x, w, layout);
+          blockSparseMatMul(x, w, layout, {transposeW: true});
+          blockSparseSampledMatMul(x, x, layout);
+        });
       }
-      setTensorflowPlanOverride(null);
       return blockSparseMatMul(x, w, layout);
     });
     (await all()).dispose();  // builds the tables

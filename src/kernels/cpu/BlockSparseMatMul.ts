@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from '../../kernel_names';
+import {BlockSparseMatMul} from '../../kernel_names';
+import {defineKernel, KernelArgs} from '../define_kernel';
 import {BlockLayout} from '../../layout/block_layout';
 
 /**
@@ -8,13 +9,9 @@ import {BlockLayout} from '../../layout/block_layout';
  * nonzero block at a time with a contiguous inner loop along the block's
  * row; sums are kept in float64 so this kernel can serve as the reference.
  */
-export function blockSparseMatMulCpu(args: {
-  inputs: BlockSparseMatMulInputs,
-  backend: tf.KernelBackend,
-  attrs?: tf.NamedAttrMap
-}): tf.TensorInfo {
-  const {inputs, backend} = args;
-  const {layout, transposeW} = args.attrs as unknown as BlockSparseMatMulAttrs;
+export function blockSparseMatMulCpu(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseMatMul, tf.KernelBackend>): tf.TensorInfo {
+  const {layout, transposeW} = attrs;
   const x = backend.readSync(inputs.x.dataId) as Float32Array;
   const w = backend.readSync(inputs.w.dataId) as Float32Array;
   const rows = inputs.x.shape[0];
@@ -70,8 +67,4 @@ function multiplyTransposed(
   return y;
 }
 
-export const blockSparseMatMulCpuConfig: tf.KernelConfig = {
-  kernelName: BlockSparseMatMul,
-  backendName: 'cpu',
-  kernelFunc: blockSparseMatMulCpu as unknown as tf.KernelFunc,
-};
+export const blockSparseMatMulCpuConfig = defineKernel(BlockSparseMatMul, 'cpu', blockSparseMatMulCpu);

@@ -1,19 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs, BlockSparseSampledMatMulInputs} from '../../kernel_names';
+import {BlockSparseSampledMatMul} from '../../kernel_names';
+import {defineKernel, KernelArgs} from '../define_kernel';
 
 /**
  * CPU reference of the sampled product: out[v] = a[:, k-block]^T . b[:, n-block]
  * for every block v = (k, n), accumulated in float64, inner loop contiguous
  * along the block's columns.
  */
-export function blockSparseSampledMatMulCpu(args: {
-  inputs: BlockSparseSampledMatMulInputs,
-  backend: tf.KernelBackend,
-  attrs?: tf.NamedAttrMap
-}): tf.TensorInfo {
-  const {inputs, backend} = args;
-  const {layout} = args.attrs as unknown as BlockSparseSampledMatMulAttrs;
+export function blockSparseSampledMatMulCpu(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseSampledMatMul, tf.KernelBackend>): tf.TensorInfo {
+  const {layout} = attrs;
   const a = backend.readSync(inputs.a.dataId) as Float32Array;
   const bMat = backend.readSync(inputs.b.dataId) as Float32Array;
   const rows = inputs.a.shape[0];
@@ -40,8 +37,4 @@ export function blockSparseSampledMatMulCpu(args: {
   };
 }
 
-export const blockSparseSampledMatMulCpuConfig: tf.KernelConfig = {
-  kernelName: BlockSparseSampledMatMul,
-  backendName: 'cpu',
-  kernelFunc: blockSparseSampledMatMulCpu as unknown as tf.KernelFunc,
-};
+export const blockSparseSampledMatMulCpuConfig = defineKernel(BlockSparseSampledMatMul, 'cpu', blockSparseSampledMatMulCpu);

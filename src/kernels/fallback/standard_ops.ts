@@ -9,23 +9,21 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {blocksToDense} from '../../../ops/blocks_to_dense';
 import {denseToBlocks} from '../../../ops/dense_to_blocks';
-import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs} from '../../kernel_names';
-
-interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  attrs?: tf.NamedAttrMap;
-}
+import {BlockSparseMatMul, BlockSparseSampledMatMul} from '../../kernel_names';
+import {defineKernel, KernelArgs} from '../define_kernel';
 
 // The engine hands kernels the input tensors themselves, so public ops apply.
-function matMulViaDense({inputs, attrs}: KernelArgs): tf.Tensor {
-  const {layout, transposeW} = attrs as unknown as BlockSparseMatMulAttrs;
+function matMulViaDense(
+    {inputs, attrs}: KernelArgs<typeof BlockSparseMatMul, tf.KernelBackend>): tf.Tensor {
+  const {layout, transposeW} = attrs;
   const x = inputs.x as tf.Tensor2D, w = inputs.w as tf.Tensor3D;
   return tf.tidy(
       () => tf.matMul(x, blocksToDense(w, layout), false, transposeW));
 }
 
-function sampledMatMulViaDense({inputs, attrs}: KernelArgs): tf.Tensor {
-  const {layout} = attrs as unknown as BlockSparseSampledMatMulAttrs;
+function sampledMatMulViaDense(
+    {inputs, attrs}: KernelArgs<typeof BlockSparseSampledMatMul, tf.KernelBackend>): tf.Tensor {
+  const {layout} = attrs;
   const a = inputs.a as tf.Tensor2D, b = inputs.b as tf.Tensor2D;
   return tf.tidy(() => denseToBlocks(tf.matMul(a, b, true, false), layout));
 }
@@ -33,15 +31,7 @@ function sampledMatMulViaDense({inputs, attrs}: KernelArgs): tf.Tensor {
 export function standardOpsKernelConfigs(backendName: string):
     tf.KernelConfig[] {
   return [
-    {
-      kernelName: BlockSparseMatMul,
-      backendName,
-      kernelFunc: matMulViaDense as unknown as tf.KernelFunc
-    },
-    {
-      kernelName: BlockSparseSampledMatMul,
-      backendName,
-      kernelFunc: sampledMatMulViaDense as unknown as tf.KernelFunc
-    },
+    defineKernel(BlockSparseMatMul, backendName, matMulViaDense),
+    defineKernel(BlockSparseSampledMatMul, backendName, sampledMatMulViaDense),
   ];
 }

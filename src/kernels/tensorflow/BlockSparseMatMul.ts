@@ -1,36 +1,37 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from '../../kernel_names';
+import {BlockSparseMatMul} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
+import {defineKernel, KernelArgs} from '../define_kernel';
 
-import {bucketOverheadSlots, chooseMatMulPlan, chunkSizes, lastPlan} from './plans';
+import {nativeAddonFor} from './kernel_path';
+import {nativeMatMul} from './native_products';
+import {bucketOverheadSlots, chunkSizes, choosePlan} from './plans';
 import {blockTables, groupedTables, GroupedTables} from './tables';
 import {TFNodeBackend, TFOps, withScope} from './tf_ops';
 
 /**
- * x . W (transposeW false) and x . W^T on the tensorflow backend, composed of
- * TensorFlow ops (see plans.ts for the plans and how one is chosen).
+ * x . W (transposeW false) and x . W^T on the tensorflow backend: the native
+ * op on the CPU (kernel_path.ts), else TensorFlow ops composed by a plan.
  */
-export function blockSparseMatMulTensorflow(args: {
-  inputs: BlockSparseMatMulInputs,
-  backend: TFNodeBackend,
-  attrs?: tf.NamedAttrMap
-}): tf.TensorInfo {
-  const {inputs, backend} = args;
-  const {layout, transposeW} = args.attrs as unknown as BlockSparseMatMulAttrs;
+export function blockSparseMatMulTensorflow(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseMatMul, TFNodeBackend>):
+    tf.TensorInfo {
+  const {layout, transposeW} = attrs;
   const {x, w} = inputs;
   const ops = new TFOps(backend);
   const rows = x.shape[0];
   const outSize = transposeW ? layout.inputSize : layout.outputSize;
   if (layout.nnzBlocks === 0 || rows === 0) return ops.zeros([rows, outSize]);
+  const addon = nativeAddonFor(backend);
+  if (addon != null) return nativeMatMul(backend, addon, x, w, layout, transposeW);
   const axis = transposeW ? 'row' : 'column';
   const grouped = () => groupedTables(
       backend, layout, axis, bucketOverheadSlots(layout.blockSize, rows));
-  const plan = chooseMatMulPlan(layout, rows, () => {
+  const plan = choosePlan(layout, rows, () => {
     const tables = grouped();
     return {paddedSlots: tables.paddedSlots, buckets: tables.buckets.length};
   });
-  lastPlan.matMul = plan;
   switch (plan) {
     case 'dense':
       return viaDense(ops, x, w, layout, transposeW);
@@ -152,8 +153,5 @@ function blockwise(
   });
 }
 
-export const blockSparseMatMulTensorflowConfig: tf.KernelConfig = {
-  kernelName: BlockSparseMatMul,
-  backendName: 'tensorflow',
-  kernelFunc: blockSparseMatMulTensorflow as unknown as tf.KernelFunc,
-};
+export const blockSparseMatMulTensorflowConfig =
+    defineKernel(BlockSparseMatMul, 'tensorflow', blockSparseMatMulTensorflow);

@@ -1,34 +1,35 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs, BlockSparseSampledMatMulInputs} from '../../kernel_names';
+import {BlockSparseSampledMatMul} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
+import {defineKernel, KernelArgs} from '../define_kernel';
 
-import {bucketOverheadSlots, chooseSampledPlan, lastPlan} from './plans';
+import {nativeAddonFor} from './kernel_path';
+import {nativeSampledMatMul} from './native_products';
+import {bucketOverheadSlots, choosePlan} from './plans';
 import {blockTables, groupedTables} from './tables';
-import {TFNodeBackend, TFOps, withScope} from './tf_ops';
+import {TFOps, TFNodeBackend, withScope} from './tf_ops';
 
 /**
  * The sampled product a^T . b on the layout's blocks, on the tensorflow
- * backend, composed of TensorFlow ops (see plans.ts).
+ * backend: the native op on the CPU, else composed TensorFlow ops.
  */
-export function blockSparseSampledMatMulTensorflow(args: {
-  inputs: BlockSparseSampledMatMulInputs,
-  backend: TFNodeBackend,
-  attrs?: tf.NamedAttrMap
-}): tf.TensorInfo {
-  const {inputs, backend} = args;
-  const {layout} = args.attrs as unknown as BlockSparseSampledMatMulAttrs;
+export function blockSparseSampledMatMulTensorflow(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseSampledMatMul, TFNodeBackend>):
+    tf.TensorInfo {
+  const {layout} = attrs;
   const {a, b} = inputs;
   const ops = new TFOps(backend);
   const rows = a.shape[0];
   if (layout.nnzBlocks === 0 || rows === 0) return ops.zeros(layout.weightShape);
+  const addon = nativeAddonFor(backend);
+  if (addon != null) return nativeSampledMatMul(backend, addon, a, b, layout);
   const grouped = () => groupedTables(
       backend, layout, 'column', bucketOverheadSlots(layout.blockSize, rows));
-  const plan = chooseSampledPlan(layout, rows, () => {
+  const plan = choosePlan(layout, rows, () => {
     const tables = grouped();
     return {paddedSlots: tables.paddedSlots, buckets: tables.buckets.length};
   });
-  lastPlan.sampled = plan;
   switch (plan) {
     case 'dense':
       return viaDense(ops, a, b, layout);
@@ -109,8 +110,5 @@ function blockwise(
   });
 }
 
-export const blockSparseSampledMatMulTensorflowConfig: tf.KernelConfig = {
-  kernelName: BlockSparseSampledMatMul,
-  backendName: 'tensorflow',
-  kernelFunc: blockSparseSampledMatMulTensorflow as unknown as tf.KernelFunc,
-};
+export const blockSparseSampledMatMulTensorflowConfig =
+    defineKernel(BlockSparseSampledMatMul, 'tensorflow', blockSparseSampledMatMulTensorflow);

@@ -16,36 +16,17 @@
  *
  * The choice is a cost model whose constants come from measurements on the
  * benchmark machine (tfjs-node 4.22 on libtensorflow 2.21 CPU, 2 cores;
- * docs/perf-tensorflow.md has the runs). See `choose*Plan` for the numbers.
+ * docs/perf-tensorflow.md has the runs). See `choosePlan` for the numbers.
+ * The flags in flags.ts force a plan and the grouped plan's knobs.
+ *
+ * These plans are the path of GPU devices (tfjs-node-gpu) and of machines
+ * without the native addon; on the CPU the native kernels replace them.
  */
+import * as tf from '@tensorflow/tfjs-core';
+
 import {BlockLayout} from '../../layout/block_layout';
 
-export type TensorflowPlan = 'dense'|'grouped'|'blockwise';
-export const TENSORFLOW_PLANS: readonly TensorflowPlan[] = ['dense', 'grouped', 'blockwise'];
-
-let override: TensorflowPlan|null = null;
-let overheadSlotsOverride: number|null = null;
-let chunkBytesOverride: number|null = null;
-
-/**
- * Forces every tensorflow kernel onto `plan` (null restores the automatic
- * choice), and optionally the bucket cost of the grouped plan (1 gives one
- * bucket per distinct group length). For tests and benchmarks.
- */
-export function setTensorflowPlanOverride(
-    plan: TensorflowPlan|null,
-    options: {bucketOverheadSlots?: number, chunkBytes?: number} = {}): void {
-  if (plan != null && !TENSORFLOW_PLANS.includes(plan)) {
-    throw new Error(`setTensorflowPlanOverride: argument 'plan' must be one of ${
-        TENSORFLOW_PLANS.join(', ')} or null, but got '${plan}'.`);
-  }
-  override = plan;
-  overheadSlotsOverride = options.bucketOverheadSlots ?? null;
-  chunkBytesOverride = options.chunkBytes ?? null;
-}
-
-/** The last plan each product ran, for tests. */
-export const lastPlan: {matMul?: TensorflowPlan, sampled?: TensorflowPlan} = {};
+import {BUCKET_SLOTS_FLAG, CHUNK_BYTES_FLAG, forcedPlan, TensorflowPlan} from './flags';
 
 /**
  * Costs (ms) fitted to `bench/tensorflow_plans.ts` on the benchmark machine
@@ -104,7 +85,8 @@ const OPS_PER_BUCKET = 6;
 
 /** A bucket's fixed cost in slots: more buckets trade padding for op calls. */
 export function bucketOverheadSlots(blockSize: number, rows: number): number {
-  if (overheadSlotsOverride != null) return overheadSlotsOverride;
+  const forced = tf.env().getNumber(BUCKET_SLOTS_FLAG);
+  if (forced > 0) return forced;
   return (OPS_PER_BUCKET * COSTS.opMs) / slotMs(blockSize, rows);
 }
 
@@ -127,9 +109,7 @@ function blockwiseCostMs(layout: BlockLayout, rows: number): number {
       10 * COSTS.opMs;
 }
 
-function chosen(
-    estimates: Record<TensorflowPlan, number>): TensorflowPlan {
-  if (override != null) return override;
+function chosen(estimates: Record<TensorflowPlan, number>): TensorflowPlan {
   const sparse: TensorflowPlan =
       estimates.grouped <= estimates.blockwise ? 'grouped' : 'blockwise';
   return estimates[sparse] < SPARSE_MARGIN * estimates.dense ? sparse : 'dense';
@@ -141,20 +121,20 @@ export interface GroupedShape {
   buckets: number;
 }
 
-export function chooseMatMulPlan(
+/**
+ * The plan for a product over `rows` rows (the same estimates serve x . W,
+ * x . W^T and the sampled product): the forced one, else the cheapest.
+ */
+export function choosePlan(
     layout: BlockLayout, rows: number, grouped: () => GroupedShape): TensorflowPlan {
-  if (override != null) return override;
+  const forced = forcedPlan();
+  if (forced != null) return forced;
   const shape = grouped();
   return chosen({
     dense: denseCostMs(layout, rows),
     grouped: groupedCostMs(layout, rows, shape.paddedSlots, shape.buckets),
     blockwise: blockwiseCostMs(layout, rows),
   });
-}
-
-export function chooseSampledPlan(
-    layout: BlockLayout, rows: number, grouped: () => GroupedShape): TensorflowPlan {
-  return chooseMatMulPlan(layout, rows, grouped);
 }
 
 /**
@@ -174,9 +154,11 @@ const MIN_CHUNK_ROWS = 256;
  * gathered blocks ([paddedSlots, b, rows] floats) exceed the chunk target.
  */
 export function chunkSizes(blockSize: number, rows: number, paddedSlots: number): number[] {
-  const target = chunkBytesOverride ?? GROUPED_CHUNK_BYTES;
+  const forced = tf.env().getNumber(CHUNK_BYTES_FLAG);
+  const target = forced > 0 ? forced : GROUPED_CHUNK_BYTES;
   const bytesPerRow = 4 * paddedSlots * blockSize;
-  const minRows = chunkBytesOverride != null ? 8 : MIN_CHUNK_ROWS;
+  // A forced chunk size is for exercising chunking on small test shapes.
+  const minRows = forced > 0 ? 8 : MIN_CHUNK_ROWS;
   const count = Math.max(1, Math.min(
       Math.floor(rows / minRows), Math.round((bytesPerRow * rows) / target)));
   const sizes: number[] = [];

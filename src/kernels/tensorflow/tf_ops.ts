@@ -17,7 +17,6 @@ export interface TFEOpAttr {
 }
 
 export interface TFNodeBinding {
-  TF_INT64: number;
   TF_ATTR_TYPE: number;
   TF_ATTR_INT: number;
   TF_ATTR_BOOL: number;
@@ -30,6 +29,8 @@ export interface TFNodeBinding {
 export interface TFNodeBackend extends KernelBackend {
   binding: TFNodeBinding;
   getDTypeInteger(dtype: DataType): number;
+  /** Whether TensorFlow runs ops on a GPU device (tfjs-node-gpu with a GPU). */
+  isUsingGpuDevice: boolean;
   /** Runs one op; the result is a Tensor tracked by the engine. */
   executeSingleOutput(op: string, attrs: TFEOpAttr[], inputs: TensorInfo[]): Tensor;
   executeMultipleOutputs(
@@ -48,23 +49,6 @@ export function int32Const(
   return {dataId: backend.write(data, shape, 'int32'), shape, dtype: 'int32'};
 }
 
-/** int64 constant (SparseTensorDenseMatMul's dense shape): lo/hi int32 words. */
-export function int64Const(
-    backend: TFNodeBackend, values: ArrayLike<number>,
-    shape: number[] = [values.length]): TensorInfo {
-  const words = new Int32Array(values.length * 2);
-  for (let i = 0; i < values.length; i++) {
-    words[2 * i] = values[i];
-    words[2 * i + 1] = values[i] < 0 ? -1 : 0;
-  }
-  // 'int64' is no tfjs DataType, but tfjs-node's write() maps it to TF_INT64.
-  return {
-    dataId: backend.write(words, shape, 'int64' as DataType),
-    shape,
-    dtype: 'int32'
-  };
-}
-
 export function release(backend: TFNodeBackend, ...infos: TensorInfo[]): void {
   for (const info of infos) backend.disposeData(info.dataId);
 }
@@ -78,13 +62,9 @@ export function release(backend: TFNodeBackend, ...infos: TensorInfo[]): void {
 export class TFOps {
   constructor(readonly backend: TFNodeBackend) {}
 
-  private type(name: string, dtype: DataType|'int64'): TFEOpAttr {
+  private type(name: string, dtype: DataType): TFEOpAttr {
     const b = this.backend;
-    return {
-      name,
-      type: b.binding.TF_ATTR_TYPE,
-      value: dtype === 'int64' ? b.binding.TF_INT64 : b.getDTypeInteger(dtype)
-    };
+    return {name, type: b.binding.TF_ATTR_TYPE, value: b.getDTypeInteger(dtype)};
   }
 
   private bool(name: string, value: boolean): TFEOpAttr {
@@ -210,22 +190,6 @@ export class TFOps {
     } finally {
       release(this.backend, dims, value);
     }
-  }
-
-  /**
-   * COO sparse a [rows, cols] (int32 `indices` [nnz, 2], `values` [nnz])
-   * times dense b; `adjointA`/`adjointB` transpose the operands.
-   */
-  sparseTensorDenseMatMul(
-      indices: TensorInfo, values: TensorInfo, denseShape: TensorInfo,
-      dense: TensorInfo, adjointA = false, adjointB = false): Tensor {
-    return this.backend.executeSingleOutput(
-        'SparseTensorDenseMatMul',
-        [
-          this.type('T', values.dtype), this.type('Tindices', 'int32'),
-          this.bool('adjoint_a', adjointA), this.bool('adjoint_b', adjointB)
-        ],
-        [indices, values, denseShape, dense]);
   }
 }
 

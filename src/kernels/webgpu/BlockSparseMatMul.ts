@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseMatMul, BlockSparseMatMulAttrs, BlockSparseMatMulInputs} from '../../kernel_names';
+import {BlockSparseMatMul} from '../../kernel_names';
+import {defineKernel, KernelArgs} from '../define_kernel';
 
 import {BlockSparseMatMulProgram, matMulTiling} from './block_sparse_matmul_program';
 import {FillZerosProgram} from './fill_zeros_program';
@@ -13,13 +14,9 @@ import type {WebGPUBackendLike} from './webgpu_types';
  * a segment sum when the layout's table splits heavy groups. Everything stays
  * on the GPU; the table is uploaded on the first call per layout.
  */
-export function blockSparseMatMulWebGPU(args: {
-  inputs: BlockSparseMatMulInputs,
-  backend: WebGPUBackendLike,
-  attrs?: tf.NamedAttrMap
-}): tf.TensorInfo {
-  const {inputs, backend} = args;
-  const {layout, transposeW} = args.attrs as unknown as BlockSparseMatMulAttrs;
+export function blockSparseMatMulWebGPU(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseMatMul, WebGPUBackendLike>): tf.TensorInfo {
+  const {layout, transposeW} = attrs;
   const {x, w} = inputs;
   const rows = x.shape[0];
   const outputCols = transposeW ? layout.inputSize : layout.outputSize;
@@ -45,8 +42,4 @@ export function blockSparseMatMulWebGPU(args: {
   return sum;
 }
 
-export const blockSparseMatMulWebGPUConfig: tf.KernelConfig = {
-  kernelName: BlockSparseMatMul,
-  backendName: 'webgpu',
-  kernelFunc: blockSparseMatMulWebGPU as unknown as tf.KernelFunc,
-};
+export const blockSparseMatMulWebGPUConfig = defineKernel(BlockSparseMatMul, 'webgpu', blockSparseMatMulWebGPU);

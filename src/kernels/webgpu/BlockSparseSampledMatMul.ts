@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs, BlockSparseSampledMatMulInputs} from '../../kernel_names';
+import {BlockSparseSampledMatMul} from '../../kernel_names';
+import {defineKernel, KernelArgs} from '../define_kernel';
 
 import {BlockSparseSampledProgram, sampledTiling} from './block_sparse_sampled_program';
 import {FillZerosProgram} from './fill_zeros_program';
@@ -28,13 +29,9 @@ export function sampledChunks(workgroups: number, rows: number, tileM: number):
 }
 
 /** a^T . b on the layout's blocks, on WebGPU. */
-export function blockSparseSampledMatMulWebGPU(args: {
-  inputs: BlockSparseSampledMatMulInputs,
-  backend: WebGPUBackendLike,
-  attrs?: tf.NamedAttrMap
-}): tf.TensorInfo {
-  const {inputs, backend} = args;
-  const {layout} = args.attrs as unknown as BlockSparseSampledMatMulAttrs;
+export function blockSparseSampledMatMulWebGPU(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseSampledMatMul, WebGPUBackendLike>): tf.TensorInfo {
+  const {layout} = attrs;
   const {a, b} = inputs;
   const rows = a.shape[0];
   const shape = layout.weightShape;
@@ -61,8 +58,4 @@ export function blockSparseSampledMatMulWebGPU(args: {
   return sum;
 }
 
-export const blockSparseSampledMatMulWebGPUConfig: tf.KernelConfig = {
-  kernelName: BlockSparseSampledMatMul,
-  backendName: 'webgpu',
-  kernelFunc: blockSparseSampledMatMulWebGPU as unknown as tf.KernelFunc,
-};
+export const blockSparseSampledMatMulWebGPUConfig = defineKernel(BlockSparseSampledMatMul, 'webgpu', blockSparseSampledMatMulWebGPU);

@@ -1,0 +1,53 @@
+/**
+ * Typed kernel configs: kernels, ops and gradients name their inputs and
+ * attrs through `BlockSparseKernelTypes`, and the casts between those types
+ * and tfjs's untyped maps live here, once.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+import type {BlockSparseKernelName, BlockSparseKernelTypes} from '../kernel_names';
+
+export type KernelInputs<Name extends BlockSparseKernelName> = BlockSparseKernelTypes[Name]['inputs'];
+export type KernelAttrs<Name extends BlockSparseKernelName> = BlockSparseKernelTypes[Name]['attrs'];
+
+/** The arguments a kernel of `Name` receives from the engine. */
+export interface KernelArgs<Name extends BlockSparseKernelName, Backend> {
+  inputs: KernelInputs<Name>;
+  attrs: KernelAttrs<Name>;
+  backend: Backend;
+}
+
+/**
+ * Our attrs carry a `BlockLayout` object, which tfjs's `NamedAttrMap`
+ * (numbers, strings, booleans and arrays of them) cannot express; the engine
+ * passes the object through untouched, so these two casts are sound.
+ */
+export function attrsOf<Name extends BlockSparseKernelName>(
+    _kernelName: Name, attrs: tf.NamedAttrMap|undefined): KernelAttrs<Name> {
+  return attrs as unknown as KernelAttrs<Name>;
+}
+
+export function toNamedAttrMap<Name extends BlockSparseKernelName>(
+    _kernelName: Name, attrs: KernelAttrs<Name>): tf.NamedAttrMap {
+  return attrs as unknown as tf.NamedAttrMap;
+}
+
+/**
+ * A `KernelConfig` for `kernelName` on `backendName` whose function sees
+ * typed inputs, attrs and backend.
+ */
+export function defineKernel<Name extends BlockSparseKernelName, Backend>(
+    kernelName: Name, backendName: string,
+    kernelFunc: (args: KernelArgs<Name, Backend>) => tf.TensorInfo): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName,
+    kernelFunc: ({inputs, attrs, backend}) => kernelFunc({
+      inputs: inputs as KernelInputs<Name>,
+      attrs: attrsOf(kernelName, attrs),
+      // The registry hands each kernel the backend it was registered for,
+      // whose own class (WebGPUBackend, NodeJSKernelBackend) is not imported.
+      backend: backend as unknown as Backend,
+    }),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The native ops themselves, called raw as the kernels call them: each
+ * malformed input comes back as a TensorFlow error naming the input (never
+ * a crash or an out-of-bounds read) and leaks nothing; the instruction set
+ * is the one asked for. The products' values are checked by the
+ * conformance suite, which on `tensorflow` runs through these ops.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {expect} from 'chai';
+
+import {loadNativeAddon, NativeAddon} from '../../src/kernels/tensorflow/native_addon';
+import type {TFEOpAttr, TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
+
+function addon(): NativeAddon {
+  const load = loadNativeAddon();
+  if (load.addon == null) throw new Error(`native addon: ${load.reason}`);
+  return load.addon;
+}
+
+const int = (values: number[]) => tf.tensor1d(values, 'int32');
+
+/**
+ * Runs the raw op on the inputs `makeInputs` creates and returns the error it
+ * throws (failing if none); once the inputs are disposed, no engine tensor
+ * or TF handle is left over.
+ */
+function errorOf(op: string, attrs: TFEOpAttr[], makeInputs: () => tf.Tensor[]): string {
+  const backend = tf.backend() as unknown as TFNodeBackend;
+  const tensors = tf.memory().numTensors;
+  const handles = backend.binding.getNumOfTensors();
+  const inputs = makeInputs();
+  let message = '';
+  try {
+    backend.executeSingleOutput(op, attrs, inputs).dispose();
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  tf.dispose(inputs);
+  expect(tf.memory().numTensors, 'engine tensors after the error').to.equal(tensors);
+  expect(backend.binding.getNumOfTensors(), 'TF handles after the error').to.equal(handles);
+  expect(message, `${op} accepted bad input`).to.not.equal('');
+  return message;
+}
+
+describe('tensorflow native ops', () => {
+  it('report the instruction set asked for', () => {
+    const forced = process.env.TFJS_BLOCKSPARSE_ISA;
+    if (forced === 'portable') {
+      expect(addon().instructionSet).to.equal('portable');
+    } else {
+      expect(['avx2-fma', 'portable']).to.include(addon().instructionSet);
+    }
+    expect(addon().numThreads).to.be.at.least(1);
+  });
+
+  describe('TfjsBlockSparseMatMul rejects', () => {
+    const matMul = (x: number[], w: number[], ptr: number[], other: number[], block: number[],
+                    xDtype: tf.DataType = 'float32') => {
+      const backend = tf.backend() as unknown as TFNodeBackend;
+      const attrs = [{name: 'transpose_w', type: backend.binding.TF_ATTR_BOOL, value: false}];
+      return errorOf(addon().matMulOp, attrs,
+                     () => [tf.zeros(x, xDtype), tf.zeros(w), int(ptr), int(other), int(block)]);
+    };
+    // Shapes of a valid call: K = 16, b = 8, two block rows, one block column, both kept.
+    const x = [3, 16], w = [2, 8, 8];
+
+    it('a rank-1 x', () => {
+      expect(matMul([16], w, [0, 2], [0, 1], [0, 1]))
+          .to.match(/input 'x' must have rank 2, but got shape \[16\]/);
+    });
+    it('an unsupported block size', () => {
+      expect(matMul([3, 24], [2, 12, 12], [0, 2], [0, 1], [0, 1]))
+          .to.match(/input 'w' must have shape \[nnz, b, b\] with b in \{8, 16, 32, 64\}, but got \[2,12,12\]/);
+    });
+    it('non-square blocks', () => {
+      expect(matMul(x, [2, 8, 16], [0, 2], [0, 1], [0, 1])).to.match(/input 'w' must have shape/);
+    });
+    it('x columns that are not a multiple of b', () => {
+      expect(matMul([3, 12], w, [0, 2], [0, 1], [0, 1]))
+          .to.match(/input 'x' must have a multiple of the block size 8 columns, but got shape \[3,12\]/);
+    });
+    it('other and block of different lengths', () => {
+      expect(matMul(x, w, [0, 2], [0, 1], [0])).to.match(/'other' and 'block' must have the same length/);
+    });
+    it('a ptr that does not start at 0', () => {
+      expect(matMul(x, w, [1, 2], [0, 1], [0, 1])).to.match(/input 'ptr' must rise from 0 to 2.*ptr\[0\] is 1/);
+    });
+    it('a ptr that decreases', () => {
+      expect(matMul(x, w, [0, 2, 1, 2], [0, 1], [0, 1])).to.match(/ptr\[2\] is 1/);
+    });
+    it('a ptr that does not end at the entry count', () => {
+      expect(matMul(x, w, [0, 1], [0, 1], [0, 1])).to.match(/must rise from 0 to 2.*ptr\[1\] is 1/);
+    });
+    it('an empty ptr', () => {
+      expect(matMul(x, w, [], [], [])).to.match(/input 'ptr' must hold at least one offset/);
+    });
+    it('a negative input block index', () => {
+      expect(matMul(x, w, [0, 2], [0, -1], [0, 1])).to.match(/input 'other'\[1\] must be .* in \[0, 2\), but got -1/);
+    });
+    it('an input block index past x', () => {
+      expect(matMul(x, w, [0, 2], [0, 2], [0, 1])).to.match(/input 'other'\[1\] .* in \[0, 2\), but got 2/);
+    });
+    it('a block index past w', () => {
+      expect(matMul(x, w, [0, 2], [0, 1], [0, 7])).to.match(/input 'block'\[1\] must be a block of w in \[0, 2\), but got 7/);
+    });
+    it('an int32 x (the op definition types its inputs)', () => {
+      expect(matMul([3, 16], w, [0, 2], [0, 1], [0, 1], 'int32')).to.match(/int32|float|type/i);
+    });
+  });
+
+  describe('TfjsBlockSparseSampledMatMul rejects', () => {
+    const sampled = (a: number[], b: number[], blockRow: number[], blockCol: number[],
+                     blockSize = 8) => {
+      const backend = tf.backend() as unknown as TFNodeBackend;
+      const attrs = [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: blockSize}];
+      return errorOf(addon().sampledMatMulOp, attrs,
+                     () => [tf.zeros(a), tf.zeros(b), int(blockRow), int(blockCol)]);
+    };
+    // Shapes of a valid call: b = 8, a [5, 16] (two block rows), b [5, 24] (three block columns).
+    const a = [5, 16], b = [5, 24];
+
+    it('an unsupported block_size attr', () => {
+      expect(sampled(a, b, [0], [0], 12)).to.match(/attr 'block_size' must be one of 8, 16, 32, 64, but got 12/);
+    });
+    it('a and b with different row counts', () => {
+      expect(sampled(a, [4, 24], [0], [0]))
+          .to.match(/'a' and 'b' must have the same number of rows, but got shapes \[5,16\] and \[4,24\]/);
+    });
+    it('columns that are not a multiple of block_size', () => {
+      expect(sampled(a, [5, 20], [0], [0])).to.match(/multiple of block_size 8 columns/);
+    });
+    it('block_row and block_col of different lengths', () => {
+      expect(sampled(a, b, [0, 1], [0])).to.match(/'block_row' and 'block_col' must have the same length/);
+    });
+    it('a block row past a', () => {
+      expect(sampled(a, b, [0, 2], [0, 0])).to.match(/input 'block_row'\[1\] .* in \[0, 2\), but got 2/);
+    });
+    it('a negative block column', () => {
+      expect(sampled(a, b, [0], [-3])).to.match(/input 'block_col'\[0\] .* in \[0, 3\), but got -3/);
+    });
+    it('a rank-3 a', () => {
+      expect(sampled([1, 5, 16], b, [0], [0])).to.match(/input 'a' must have rank 2/);
+    });
+  });
+});
