@@ -1,71 +1,233 @@
 /**
  * Paired timing of block-sparse products against dense tf.matMul, for a
- * shared, noisy machine: each sample times the dense call and then the
- * sparse call back to back, and the speedup reported is the median of the
- * per-pair ratios, so load that drifts over minutes hits both sides alike
- * (bench/matmul.ts times the dense baseline once per M, minutes before some
- * sparse runs).
+ * shared, noisy machine: each pair times the dense call and the sparse call
+ * back to back (alternating which goes first), and the speedup is reported
+ * as the min and the median of the per-pair ratios, so load that drifts over
+ * minutes hits both sides alike. Effective GFLOP/s count the useful flops
+ * only (2 * M * nnz * b * b for block-sparse, 2 * M * K * N for dense).
  *
- *   npx ts-node --transpile-only bench/paired.ts --backend webgpu --m 2048 \
- *       --b 32 --densities 1,1/2,1/4,1/8,1/16,1/32 --products forward --pairs 3
+ *   npx ts-node --transpile-only bench/paired.ts --backend tensorflow --m 2048 \
+ *       --b 32 --densities 1,1/2,1/4,1/8,1/16,1/32 --pairs 5 --out bench-results/paired
+ *
+ * Prints the machine's load average first (numbers for the README are taken
+ * below 1), then a markdown table; writes paired-<backend>.json and a
+ * speedup-vs-density SVG into --out. On `tensorflow`, --baseline adds
+ * TensorFlow's element-sparse SparseTensorDenseMatMul holding the same
+ * nonzeros (forward only), timed in the same pairs.
  */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {parseArgs} from 'util';
 import * as tf from '@tensorflow/tfjs';
 
 import * as tfbs from '../src/index';
 import {selectBackend} from '../examples/select_backend';
-import {listArg, parseFraction} from './args';
-import {timeOnce} from './timing';
+
+import {FORWARD_BASELINES} from './baselines';
+import {logLogPlot, Series} from './svg_plot';
+import {median, timeOnce} from './timing';
+
+type Product = 'forward'|'transposed'|'sampled';
+const PRODUCTS: Product[] = ['forward', 'transposed', 'sampled'];
+
+interface PairedRow {
+  backend: string;
+  product: Product;
+  M: number;
+  K: number;
+  N: number;
+  blockSize: number;
+  density: number;
+  nnzBlocks: number;
+  denseMsMedian: number;
+  sparseMsMedian: number;
+  speedupMin: number;
+  speedupMedian: number;
+  efficiency: number;
+  denseGflops: number;
+  sparseGflops: number;
+  /** SparseTensorDenseMatMul time / block-sparse time, median of pairs. */
+  vsElementSparse?: number;
+}
+
+const list = (text: string) => text.split(',').map(s => s.trim()).filter(Boolean);
+const fraction = (text: string) => {
+  const [num, den] = text.split('/').map(Number);
+  return den == null ? num : num / den;
+};
+
+function parseFlags() {
+  const options = {
+    backend: {type: 'string', default: 'cpu'},
+    m: {type: 'string', default: '2048'},
+    k: {type: 'string', default: '2048'},
+    n: {type: 'string', default: '2048'},
+    b: {type: 'string', default: '32'},
+    densities: {type: 'string', default: '1,1/8'},
+    products: {type: 'string', default: PRODUCTS.join(',')},
+    pairs: {type: 'string', default: '5'},
+    layout: {type: 'string', default: 'balanced'},
+    baseline: {type: 'boolean', default: false},
+    out: {type: 'string', default: 'bench-results/paired'},
+  } as const;
+  try {
+    return parseArgs({args: process.argv.slice(2), options, strict: true}).values;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nKnown flags: ${
+        Object.keys(options).map(name => `--${name}`).join(' ')}`);
+  }
+}
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const backend = await selectBackend(argv);
-  const M = Number(listArg(argv, '--m', '2048')[0]);
-  const K = Number(listArg(argv, '--k', '2048')[0]);
-  const N = Number(listArg(argv, '--n', '2048')[0]);
-  const blockSizes = listArg(argv, '--b', '32').map(Number);
-  const densities = listArg(argv, '--densities', '1,1/8').map(parseFraction);
-  const products = listArg(argv, '--products', 'forward,transposed,sampled');
-  const pairs = Number(listArg(argv, '--pairs', '3')[0]);
-  const x = tf.randomNormal([M, K]) as tf.Tensor2D;
-  const dy = tf.randomNormal([M, N]) as tf.Tensor2D;
-  const wDense = tf.randomNormal([K, N]) as tf.Tensor2D;
-  const dense: Record<string, () => tf.Tensor> = {
-    forward: () => tf.matMul(x, wDense),
-    transposed: () => tf.matMul(dy, wDense, false, true),
-    sampled: () => tf.matMul(x, dy, true, false),
-  };
-  console.log(`Paired timing on '${backend}', M=${M} K=${K} N=${N}, median of ${pairs} (dense, sparse) pairs`);
-  console.log('| b | density | product | dense ms | sparse ms | speedup | efficiency |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const product of products) await timeOnce(dense[product]);
-  for (const blockSize of blockSizes) {
-    for (const density of densities) {
-      const layout = density === 1 ? tfbs.BlockLayout.dense(K, N, blockSize) :
-          tfbs.balancedRandomLayout({inputSize: K, outputSize: N, blockSize, density, seed: 1});
-      const w = tf.randomNormal(layout.weightShape) as tf.Tensor3D;
-      const sparse: Record<string, () => tf.Tensor> = {
-        forward: () => tfbs.blockSparseMatMul(x, w, layout),
-        transposed: () => tfbs.blockSparseMatMul(dy, w, layout, {transposeW: true}),
-        sampled: () => tfbs.blockSparseSampledMatMul(x, dy, layout),
-      };
-      for (const product of products) {
-        await timeOnce(sparse[product]);  // compile and upload tables
-        const samples: Array<{d: number, s: number}> = [];
-        for (let i = 0; i < pairs; i++) {
-          samples.push({d: await timeOnce(dense[product]), s: await timeOnce(sparse[product])});
+  const flags = parseFlags();
+  const backend = await selectBackend(['--backend', flags.backend]);
+  const K = Number(flags.k), N = Number(flags.n);
+  const ms = list(flags.m).map(Number);
+  const blockSizes = list(flags.b).map(Number);
+  const densities = list(flags.densities).map(fraction);
+  const products = list(flags.products) as Product[];
+  const unknown = products.filter(p => !PRODUCTS.includes(p));
+  if (unknown.length > 0) throw new Error(`--products: unknown ${unknown}; known: ${PRODUCTS}`);
+  const pairs = Number(flags.pairs);
+  const load = os.loadavg()[0];
+  console.log(`Paired timing on '${backend}', ${os.cpus().length} cores, load average ${
+      load.toFixed(2)}${load >= 1 ? ' (busy: repeat below 1 before quoting)' : ''}; K=${K} N=${
+      N}; min and median over ${pairs} (dense, sparse) pairs`);
+  console.log('| b | M | density | product | dense ms | sparse ms | speedup min | speedup median | efficiency | dense GFLOP/s | sparse GFLOP/s |' +
+              (flags.baseline ? ' vs SparseTensorDenseMatMul |' : ''));
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|' + (flags.baseline ? '---|' : ''));
+  const rows: PairedRow[] = [];
+  for (const M of ms) {
+    const x = tf.randomNormal([M, K]) as tf.Tensor2D;
+    const dy = tf.randomNormal([M, N]) as tf.Tensor2D;
+    const wDense = tf.randomNormal([K, N]) as tf.Tensor2D;
+    const dense: Record<Product, () => tf.Tensor> = {
+      forward: () => tf.matMul(x, wDense),
+      transposed: () => tf.matMul(dy, wDense, false, true),
+      sampled: () => tf.matMul(x, dy, true, false),
+    };
+    for (const product of products) await timeOnce(dense[product]);
+    for (const blockSize of blockSizes) {
+      for (const density of densities) {
+        const layout = makeLayout(flags.layout, K, N, blockSize, density);
+        const w = tf.randomNormal(layout.weightShape) as tf.Tensor3D;
+        const sparse: Record<Product, () => tf.Tensor> = {
+          forward: () => tfbs.blockSparseMatMul(x, w, layout),
+          transposed: () => tfbs.blockSparseMatMul(dy, w, layout, {transposeW: true}),
+          sampled: () => tfbs.blockSparseSampledMatMul(x, dy, layout),
+        };
+        for (const product of products) {
+          const baseline = flags.baseline && product === 'forward' ?
+              FORWARD_BASELINES.find(b => b.backends.includes(backend))?.prepare(layout, w) :
+              undefined;
+          const row = await timePairs(
+              dense[product], sparse[product], baseline && (() => baseline.run(x)), pairs);
+          baseline?.dispose();
+          const denseFlops = 2 * M * K * N;
+          const sparseFlops = 2 * M * layout.nnzBlocks * blockSize * blockSize;
+          const result: PairedRow = {
+            backend, product, M, K, N, blockSize, density: layout.density,
+            nnzBlocks: layout.nnzBlocks,
+            denseMsMedian: row.denseMs, sparseMsMedian: row.sparseMs,
+            speedupMin: row.speedupMin, speedupMedian: row.speedupMedian,
+            efficiency: row.speedupMedian * layout.density,
+            denseGflops: denseFlops / row.denseMs / 1e6,
+            sparseGflops: sparseFlops / row.sparseMs / 1e6,
+            vsElementSparse: row.baselineRatio,
+          };
+          rows.push(result);
+          printRow(result);
         }
-        samples.sort((p, q) => p.d / p.s - q.d / q.s);
-        const mid = samples[samples.length >> 1];
-        const speedup = mid.d / mid.s;
-        const label = density === 1 ? '1' : `1/${Math.round(1 / layout.density)}`;
-        console.log(`| ${blockSize} | ${label} | ${product} | ${mid.d.toFixed(0)} | ${mid.s.toFixed(0)} | ${
-            speedup.toFixed(2)}x | ${(speedup * layout.density).toFixed(2)} |`);
+        w.dispose();
+        layout.dispose();
       }
-      w.dispose();
-      layout.dispose();
+    }
+    tf.dispose([x, dy, wDense]);
+  }
+  writeResults(flags.out, backend, rows, load);
+}
+
+function makeLayout(kind: string, K: number, N: number, blockSize: number, density: number) {
+  if (density === 1) return tfbs.BlockLayout.dense(K, N, blockSize);
+  const spec = {inputSize: K, outputSize: N, blockSize, density, seed: 1};
+  switch (kind) {
+    case 'balanced':
+      return tfbs.balancedRandomLayout(spec);
+    case 'random':
+      return tfbs.randomLayout(spec);
+    default:
+      throw new Error(`--layout must be 'balanced' or 'random', but got '${kind}'.`);
+  }
+}
+
+async function timePairs(
+    dense: () => tf.Tensor, sparse: () => tf.Tensor, baseline: (() => tf.Tensor)|undefined,
+    pairs: number) {
+  await timeOnce(sparse);  // builds and uploads lookup tables
+  if (baseline) await timeOnce(baseline);
+  const denseMs: number[] = [], sparseMs: number[] = [], ratios: number[] = [],
+        baselineRatios: number[] = [];
+  for (let i = 0; i < pairs; i++) {
+    // Alternate the order so neither side always runs on a cooler cache.
+    let d: number, s: number;
+    if (i % 2 === 0) {
+      d = await timeOnce(dense);
+      s = await timeOnce(sparse);
+    } else {
+      s = await timeOnce(sparse);
+      d = await timeOnce(dense);
+    }
+    denseMs.push(d);
+    sparseMs.push(s);
+    ratios.push(d / s);
+    if (baseline) baselineRatios.push((await timeOnce(baseline)) / s);
+  }
+  return {
+    denseMs: median(denseMs),
+    sparseMs: median(sparseMs),
+    speedupMin: Math.min(...ratios),
+    speedupMedian: median(ratios),
+    baselineRatio: baseline ? median(baselineRatios) : undefined,
+  };
+}
+
+function formatDensity(density: number): string {
+  return density === 1 ? '1' : `1/${Math.round(1 / density)}`;
+}
+
+function printRow(r: PairedRow): void {
+  const cells = [
+    r.blockSize, r.M, formatDensity(r.density), r.product, r.denseMsMedian.toFixed(1),
+    r.sparseMsMedian.toFixed(2), `${r.speedupMin.toFixed(2)}x`, `${r.speedupMedian.toFixed(2)}x`,
+    r.efficiency.toFixed(2), r.denseGflops.toFixed(0), r.sparseGflops.toFixed(0),
+  ];
+  if (r.vsElementSparse !== undefined) cells.push(`${r.vsElementSparse.toFixed(1)}x`);
+  else if (r.product !== 'forward' && process.argv.includes('--baseline')) cells.push('');
+  console.log(`| ${cells.join(' | ')} |`);
+}
+
+function writeResults(outDir: string, backend: string, rows: PairedRow[], load: number): void {
+  fs.mkdirSync(outDir, {recursive: true});
+  const json = path.join(outDir, `paired-${backend}.json`);
+  fs.writeFileSync(json, JSON.stringify({backend, loadAverage: load, cores: os.cpus().length, rows}, null, 2));
+  const series: Series[] = [];
+  for (const product of PRODUCTS) {
+    for (const b of [...new Set(rows.map(r => r.blockSize))]) {
+      for (const M of [...new Set(rows.map(r => r.M))]) {
+        const points = rows.filter(r => r.product === product && r.blockSize === b && r.M === M)
+                           .map(r => ({x: r.density, y: r.speedupMedian}));
+        if (points.length > 0) series.push({label: `${product} b=${b} M=${M}`, points});
+      }
     }
   }
-  tf.dispose([x, dy, wDense]);
+  const densities = [...new Set(rows.map(r => r.density))];
+  series.push({label: 'ideal 1/density', points: densities.map(d => ({x: d, y: 1 / d}))});
+  const svg = path.join(outDir, `paired-${backend}.svg`);
+  fs.writeFileSync(svg, logLogPlot(
+      `Block-sparse vs dense tf.matMul on '${backend}' (median of pairs)`, 'density',
+      'speedup over dense', series));
+  console.log(`wrote ${json} and ${svg}`);
 }
 
 main().catch(error => {

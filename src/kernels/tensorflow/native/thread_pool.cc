@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <memory>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,16 @@ int DetectThreads() {
   return n >= 1 ? static_cast<int>(n) : 1;
 }
 
+// One ParallelFor call. Workers that wake late may still hold it after the
+// call returned; they then find no task left and never touch `context`.
+struct Job {
+  TaskFn body;
+  const void* context;
+  int64_t numTasks;
+  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> done{0};
+};
+
 class Pool {
  public:
   explicit Pool(int threads) : threads_(threads) {
@@ -43,41 +54,48 @@ class Pool {
       for (int64_t t = 0; t < numTasks; ++t) body(context, t);
       return;
     }
+    auto job = std::make_shared<Job>();
+    job->body = body;
+    job->context = context;
+    job->numTasks = numTasks;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      body_ = body;
-      context_ = context;
-      num_tasks_ = numTasks;
-      next_task_.store(0, std::memory_order_relaxed);
-      active_ = static_cast<int>(workers_.size());
+      job_ = job;
       ++generation_;
     }
     wake_.notify_all();
-    Drain();
+    Drain(*job);
+    // Completion counts tasks, not workers: a worker the OS has not
+    // scheduled yet (the machine is shared) must not hold the caller up.
     std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return active_ == 0; });
+    finished_.wait(lock, [&] { return job->done.load() == numTasks; });
+    job_.reset();
   }
 
  private:
-  void Drain() {
+  void Drain(Job& job) {
     for (;;) {
-      int64_t t = next_task_.fetch_add(1, std::memory_order_relaxed);
-      if (t >= num_tasks_) return;
-      body_(context_, t);
+      const int64_t t = job.next.fetch_add(1, std::memory_order_relaxed);
+      if (t >= job.numTasks) return;
+      job.body(job.context, t);
+      if (job.done.fetch_add(1, std::memory_order_acq_rel) + 1 == job.numTasks) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        finished_.notify_all();
+      }
     }
   }
 
   void WorkerLoop() {
     uint64_t seen = 0;
     for (;;) {
+      std::shared_ptr<Job> job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
         wake_.wait(lock, [&] { return generation_ != seen; });
         seen = generation_;
+        job = job_;
       }
-      Drain();
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--active_ == 0) done_.notify_one();
+      if (job) Drain(*job);
     }
   }
 
@@ -85,13 +103,9 @@ class Pool {
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // one ParallelFor at a time
   std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_, finished_;
   uint64_t generation_ = 0;
-  int active_ = 0;
-  TaskFn body_ = nullptr;
-  const void* context_ = nullptr;
-  int64_t num_tasks_ = 0;
-  std::atomic<int64_t> next_task_{0};
+  std::shared_ptr<Job> job_;
 };
 
 Pool& GetPool() {
