@@ -14,10 +14,12 @@ export const BLOCK_GRIDS: BlockGrid[] = [
 ];
 
 /**
- * Leading dims of x: a single row, odd row counts, and batch dims; 262 rows
- * span several row tasks of the native x . W (96 rows each) and several
- * row chunks of its sampled product (128 rows each).
+ * Leading dims of x: a single row, odd row counts, and batch dims. 393 rows
+ * make 9 row tasks of 48 for the native x . W, enough for its path where
+ * each row task packs its own rows (at least 4 per thread; the 1-thread
+ * portable run and 2-core machines get it), and 4 row chunks of 128 for
+ * its sampled product; fewer rows take its column-task path.
  */
-export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [2, 131]];
+export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [3, 131]];
 
 export const TOLERANCE = 1e-5;

@@ -38,7 +38,8 @@ export function nativeAddonFor(backend: TFNodeBackend): NativeAddon|null {
              true);
     return null;
   }
+  const {instructionSet, numThreads} = load.addon;
   announce(`block-sparse products on 'tensorflow' run the native CPU kernels (${
-      load.addon.instructionSet}, ${load.addon.numThreads} threads).`);
+      instructionSet}, ${numThreads} thread${numThreads === 1 ? '' : 's'}).`);
   return load.addon;
 }

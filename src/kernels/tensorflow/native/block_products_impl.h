@@ -129,6 +129,8 @@ void PackPanel(const float* x, int64_t inner, int64_t valid, float* dst) {
 // at K = 2048) stay in the core's L2 while the task walks its output block
 // columns.
 constexpr int64_t kTaskRows = 48;
+// Row tasks per thread above which each row task runs all output columns.
+constexpr int64_t kRowTasksPerThread = 4;
 
 template <int MR, int NV>
 void DenseSparseWith(const DenseSparseArgs& args) {
@@ -158,28 +160,44 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   // row, so the micro-kernel reads it front to back. Read in place instead,
   // x . W ran 15-20% slower at density 1/8 (rows K floats apart share
   // cache sets).
+  const int strips = b / (NV * kLanes);
+  auto tile = [&](const float* panel, int64_t p, int64_t g) {
+    float* y = args.y + p * MR * ldy + g * b;
+    const int valid = static_cast<int>(std::min<int64_t>(MR, rows - p * MR));
+    for (int s = 0; s < strips; ++s) {
+      PanelTile<MR, NV>(panel, blocks, b, s * NV * kLanes, table.other, blockIndex,
+                        table.ptr[g], table.ptr[g + 1], y, ldy, valid);
+    }
+  };
+  auto pack = [&](int64_t p, float* panel) {
+    PackPanel<MR>(args.x + p * MR * inner, inner, std::min<int64_t>(MR, rows - p * MR), panel);
+  };
+
+  if (rowTasks >= kRowTasksPerThread * NumThreads()) {
+    // Enough row tasks to share out: each packs its own panels into the
+    // L2 of the core that then reads them for every output column.
+    ParallelFor(rowTasks, [&](int64_t task) {
+      static thread_local std::vector<float> taskPanels;
+      float* panels = Scratch(taskPanels, static_cast<size_t>(panelsPerTask * inner * MR));
+      const int64_t first = task * panelsPerTask;
+      const int64_t last = std::min(numPanels, first + panelsPerTask);
+      for (int64_t p = first; p < last; ++p) pack(p, panels + (p - first) * inner * MR);
+      for (int64_t g = 0; g < numGroups; ++g) {
+        for (int64_t p = first; p < last; ++p) tile(panels + (p - first) * inner * MR, p, g);
+      }
+    });
+    return;
+  }
+  // Few rows (an LSTM step): all panels packed first, then tasks of one row
+  // task and one output column, so every core has work.
   static thread_local std::vector<float> panelBuffer;
   float* panels = Scratch(panelBuffer, static_cast<size_t>(numPanels * inner * MR));
-  ParallelFor(numPanels, [&](int64_t p) {
-    PackPanel<MR>(args.x + p * MR * inner, inner, std::min<int64_t>(MR, rows - p * MR),
-                  panels + p * inner * MR);
-  });
-
-  const int strips = b / (NV * kLanes);
+  ParallelFor(numPanels, [&](int64_t p) { pack(p, panels + p * inner * MR); });
   ParallelFor(rowTasks * numGroups, [&](int64_t task) {
     const int64_t g = task % numGroups;
-    const int64_t firstPanel = (task / numGroups) * panelsPerTask;
-    const int64_t lastPanel = std::min(numPanels, firstPanel + panelsPerTask);
-    const int32_t begin = table.ptr[g], end = table.ptr[g + 1];
-    for (int64_t p = firstPanel; p < lastPanel; ++p) {
-      float* y = args.y + p * MR * ldy + g * b;
-      const int valid = static_cast<int>(std::min<int64_t>(MR, rows - p * MR));
-      for (int s = 0; s < strips; ++s) {
-        const int j0 = s * NV * kLanes;
-        PanelTile<MR, NV>(panels + p * inner * MR, blocks, b, j0, table.other, blockIndex,
-                          begin, end, y, ldy, valid);
-      }
-    }
+    const int64_t first = (task / numGroups) * panelsPerTask;
+    const int64_t last = std::min(numPanels, first + panelsPerTask);
+    for (int64_t p = first; p < last; ++p) tile(panels + p * inner * MR, p, g);
   });
 }
 
@@ -266,7 +284,7 @@ int64_t AssignSlots(const int32_t* used, int64_t count, int64_t groups,
 
 // Rows of the packed panels summed per pass over a block's tiles, so the
 // 2 x rows x b floats stay in L2 while every tile of the block reads them.
-constexpr int64_t kSampledChunkRows = 256;
+constexpr int64_t kSampledChunkRows = 128;
 
 template <int MR, int NV>
 void SampledWith(const SampledArgs& args) {
