@@ -32,16 +32,6 @@ constexpr int kLanes = 8;
 inline Vec Load(const float* p) { return *reinterpret_cast<const Vec*>(p); }
 inline void Store(float* p, Vec v) { *reinterpret_cast<Vec*>(p) = v; }
 
-// Rows of x per packed panel and vectors per tile, by block size: 12 or 6
-// rows of 8 or 16 columns keep 12 accumulators in the 16 ymm registers.
-struct TileShape {
-  int rows;     // MR
-  int vectors;  // NV
-};
-inline TileShape DenseSparseTile(int blockSize) {
-  return blockSize == 8 ? TileShape{12, 1} : TileShape{6, 2};
-}
-
 // y[r][j0 + c] (r < rowsValid) = sum over entries e in [begin, end), p < b of
 // panel[other[e] * b * MR + p * MR + r] * W_e[p * b + j0 + c], where W_e is
 // blocks + e * b * b when the blocks were packed in table order (block ==
@@ -201,8 +191,8 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   });
 }
 
-// out[i][j0 + c] (i < MR) = sum over m < depth of a[m * b + i] * c[m * b + j0 + c]
-// (a and c packed [depth][b]), added to out when `accumulate`.
+// out[i][j0 + c] (i < MR) = sum over m < depth of a[m * MR + i] * c[m * b + j0 + c]
+// (a packed [depth][MR], c packed [depth][b]), added to out when `accumulate`.
 template <int MR, int NV>
 void SampledTile(const float* a, const float* c, int b, int64_t depth,
                  float* out, bool accumulate) {
@@ -211,7 +201,7 @@ void SampledTile(const float* a, const float* c, int b, int64_t depth,
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = Vec{};
-  for (int64_t m = 0; m < depth; ++m, a += b, c += b) {
+  for (int64_t m = 0; m < depth; ++m, a += MR, c += b) {
     Vec cv[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) cv[v] = Load(c + v * kLanes);
@@ -250,12 +240,16 @@ void SampledTileRows(int height, const float* a, const float* c, int b,
 // Rows per packing task.
 constexpr int64_t kPackRows = 64;
 
-// packed[slot[g]][m][0 .. b) = src[m * cols + g * b .. + b) for every block
-// column g with slot[g] >= 0: each block column of a row-major matrix made
-// contiguous, [rows][b]. Read in place, its rows are `cols` floats apart, a
-// power-of-two stride that maps them all onto a few cache sets (the sampled
-// product ran at 38 instead of 60+ GFLOP/s per core).
-void PackBlockColumns(const float* src, int64_t rows, int64_t cols, int b,
+// Each block column g of a row-major [rows, cols] matrix with slot[g] >= 0
+// made contiguous at packed + slot[g] * rows * b, cut into column tiles of
+// `tile` floats, each [rows][tile] (the last one narrower when tile does
+// not divide b): the element (m, g * b + i) lands at
+// i0 * rows + m * h + (i - i0) for the tile [i0, i0 + h) holding i. So a
+// micro-kernel tile reads its operand front to back. Read in place, the
+// rows are `cols` floats apart, a power-of-two stride that maps them all
+// onto a few cache sets (the sampled product ran at 38 instead of 60+
+// GFLOP/s per core).
+void PackBlockColumns(const float* src, int64_t rows, int64_t cols, int b, int tile,
                       const int64_t* slot, float* packed) {
   const int64_t groups = cols / b;
   ParallelFor((rows + kPackRows - 1) / kPackRows, [&](int64_t task) {
@@ -264,7 +258,11 @@ void PackBlockColumns(const float* src, int64_t rows, int64_t cols, int b,
       const float* row = src + m * cols;
       for (int64_t g = 0; g < groups; ++g) {
         if (slot[g] < 0) continue;
-        std::memcpy(packed + (slot[g] * rows + m) * b, row + g * b, sizeof(float) * b);
+        float* column = packed + slot[g] * rows * b;
+        for (int i0 = 0; i0 < b; i0 += tile) {
+          const int h = std::min(tile, b - i0);
+          std::memcpy(column + i0 * rows + m * h, row + g * b + i0, sizeof(float) * h);
+        }
       }
     }
   });
@@ -301,8 +299,9 @@ void SampledWith(const SampledArgs& args) {
   static thread_local std::vector<float> panelBuffer;
   float* aPacked = Scratch(panelBuffer, static_cast<size_t>((aPanels + cPanels) * rows * b));
   float* cPacked = aPacked + aPanels * rows * b;
-  PackBlockColumns(args.a, rows, args.aCols, b, aSlot, aPacked);
-  PackBlockColumns(args.c, rows, args.cCols, b, cSlot, cPacked);
+  // a in tiles of MR columns (the broadcast operand), c whole (the vectors).
+  PackBlockColumns(args.a, rows, args.aCols, b, MR, aSlot, aPacked);
+  PackBlockColumns(args.c, rows, args.cCols, b, b, cSlot, cPacked);
   ParallelFor(args.nnzBlocks, [&](int64_t v) {
     float* out = args.out + v * b * b;
     const float* aPanel = aPacked + aSlot[args.blockRow[v]] * rows * b;
@@ -313,8 +312,8 @@ void SampledWith(const SampledArgs& args) {
         const int height = std::min(MR, b - i0);
         for (int s = 0; s < strips; ++s) {
           const int j0 = s * NV * kLanes;
-          SampledTileRows<NV>(height, aPanel + m0 * b + i0, cPanel + m0 * b + j0, b, depth,
-                              out + i0 * b + j0, m0 > 0);
+          SampledTileRows<NV>(height, aPanel + i0 * rows + m0 * height, cPanel + m0 * b + j0,
+                              b, depth, out + i0 * b + j0, m0 > 0);
         }
       }
     }
@@ -330,8 +329,9 @@ void DenseSparse(const DenseSparseArgs& args) {
     std::memset(args.y, 0, sizeof(float) * outFloats);
     return;
   }
-  const TileShape tile = DenseSparseTile(args.blockSize);
-  if (tile.vectors == 1) {
+  // Tiles of MR rows x NV vectors keep 12 accumulators in the 16 ymm
+  // registers: 12 rows of one vector for b = 8, else 6 rows of two.
+  if (args.blockSize == 8) {
     DenseSparseWith<12, 1>(args);
   } else {
     DenseSparseWith<6, 2>(args);
