@@ -1,49 +1,84 @@
 #!/usr/bin/env bash
-# setup-tfjs-node.sh — install @tensorflow/tfjs-node on a machine that can reach
-# the npm registry, PyPI and Debian apt, but NOT storage.googleapis.com (where
-# tfjs-node's own install script downloads libtensorflow and a prebuilt addon).
+# setup-tfjs-node.sh — install @tensorflow/tfjs-node (or @tensorflow/tfjs-node-gpu)
+# on a machine that can reach the npm registry, PyPI and Debian apt, but NOT
+# storage.googleapis.com (where the package's own install script downloads
+# libtensorflow and a prebuilt addon).
 #
 # How: libtensorflow's C API is also exported by the shared libraries inside
-# the PyPI `tensorflow-cpu` wheel (libtensorflow_cc.so.2 +
-# libtensorflow_framework.so.2, headers under tensorflow/include). We
+# the PyPI TensorFlow wheels (libtensorflow_cc.so.2 +
+# libtensorflow_framework.so.2, headers under tensorflow/include):
+# `tensorflow-cpu` for tfjs-node, `tensorflow` (built with CUDA) for
+# tfjs-node-gpu. We
 #   1. `pip download --no-deps` that wheel into a cache dir,
 #   2. extract just the two libraries and the C API headers,
-#   3. `npm install --no-save --ignore-scripts @tensorflow/tfjs-node` (so its
+#   3. `npm install --no-save --ignore-scripts <package>` (so its
 #      downloading install script never runs and package.json is untouched),
-#   4. stage the libs/headers in node_modules/@tensorflow/tfjs-node/deps/ (the
+#   4. stage the libs/headers in node_modules/<package>/deps/ (the
 #      layout its binding.gyp expects) and build the N-API addon with
 #      node-pre-gyp/node-gyp against them (the addon's RUNPATH is
 #      $ORIGIN/../../deps/lib, so no LD_LIBRARY_PATH is needed),
 #   5. smoke-test it from the project root.
 #
 # Usage (from the root of a project whose other npm deps are installed):
-#   bash scripts/setup-tfjs-node.sh
+#   bash scripts/setup-tfjs-node.sh                                          # tfjs-node
+#   TFJS_NODE_PACKAGE=@tensorflow/tfjs-node-gpu bash scripts/setup-tfjs-node.sh  # tfjs-node-gpu
 # Idempotent: every step is skipped when its result is already in place, the
-# wheel, the extracted libs and the built addon are cached under $TF_CACHE_DIR,
-# so a re-run after `npm install`/`npm ci` wiped node_modules takes seconds.
+# wheel, the extracted libs and the built addon are cached under $TF_CACHE_DIR
+# (per wheel and per package), so a re-run after `npm install`/`npm ci` wiped
+# node_modules takes seconds.
+#
+# The GPU wheel's libraries need no CUDA at load time (no extra PyPI
+# packages): they link only glibc and libstdc++, and TensorFlow dlopens the
+# CUDA 12 / cuDNN 9 libraries when it looks for a GPU. Without them (or
+# without a GPU) it runs on the CPU and logs, on stderr, at load:
+#   I... cudart_stub.cc:31] Could not find cuda drivers on your machine, GPU will not be used.
+#   E... cuda_platform.cc:52] failed call to cuInit: ... UNKNOWN ERROR (303)
+# TF_CPP_MIN_LOG_LEVEL=3 drops the second; the first (and absl's "All log
+# messages before absl::InitializeLog()" banner) is printed before logging is
+# configured, and goes away only when libcudart.so.12 can be loaded.
+# To use a GPU, make the CUDA libraries findable: a system CUDA 12 + cuDNN 9,
+# LD_LIBRARY_PATH, or the PyPI nvidia-* packages of `tensorflow[and-cuda]`
+# unpacked into node_modules/@tensorflow/tfjs-node-gpu/deps/nvidia/<name>/lib
+# (libtensorflow_framework.so.2's RUNPATH has $ORIGIN/../nvidia/<name>/lib).
 #
 # Environment knobs (all optional):
-#   TF_WHEEL_VERSION   tensorflow-cpu wheel version       (default 2.21.0)
-#   TFJS_NODE_VERSION  @tensorflow/tfjs-node version      (default 4.22.0)
+#   TFJS_NODE_PACKAGE  @tensorflow/tfjs-node (default) or @tensorflow/tfjs-node-gpu
+#                      (the same variable scripts/build-native.sh reads)
+#   TFJS_NODE_VERSION  version of that package            (default 4.22.0)
+#   TF_WHEEL_PACKAGE   PyPI wheel providing libtensorflow (default tensorflow-cpu
+#                      for tfjs-node, tensorflow for tfjs-node-gpu)
+#   TF_WHEEL_VERSION   its version                        (default 2.21.0)
 #   TF_CACHE_DIR       cache dir, relative to project root (default .cache/tf-wheel)
 #   TF_WHEEL_PYVER     python tag of the wheel to fetch   (default 3.11; only
 #                      selects a wheel file, the local Python is not used to run it)
 set -euo pipefail
 
+log() { printf '[setup-tfjs-node] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+TFJS_NODE_PACKAGE="${TFJS_NODE_PACKAGE:-@tensorflow/tfjs-node}"
+case "$TFJS_NODE_PACKAGE" in
+  @tensorflow/tfjs-node)     default_wheel=tensorflow-cpu ;;
+  @tensorflow/tfjs-node-gpu) default_wheel=tensorflow ;;
+  *) die "TFJS_NODE_PACKAGE=$TFJS_NODE_PACKAGE: expected @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu" ;;
+esac
+TF_WHEEL_PACKAGE="${TF_WHEEL_PACKAGE:-$default_wheel}"
 TF_WHEEL_VERSION="${TF_WHEEL_VERSION:-2.21.0}"
 TFJS_NODE_VERSION="${TFJS_NODE_VERSION:-4.22.0}"
 TF_CACHE_DIR="${TF_CACHE_DIR:-.cache/tf-wheel}"
 TF_WHEEL_PYVER="${TF_WHEEL_PYVER:-3.11}"
+PKG_BASE="${TFJS_NODE_PACKAGE#@tensorflow/}"   # tfjs-node | tfjs-node-gpu
+# wheel file names spell the project name with underscores (PEP 427)
+WHEEL_STEM="${TF_WHEEL_PACKAGE,,}"; WHEEL_STEM="${WHEEL_STEM//[-.]/_}"
 
-log() { printf '[setup-tfjs-node] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
 # seconds since start of script, for the timing lines
 T0=$SECONDS
 elapsed() { echo "$((SECONDS - T0))s"; }
 
 PROJECT_DIR="$(pwd -P)"
 [[ -f "$PROJECT_DIR/package.json" ]] || die "run this from a project root (no package.json in $PROJECT_DIR)"
-[[ "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]] || die "only linux x86_64 is supported (tensorflow-cpu manylinux wheel)"
+[[ "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]] || die "only linux x86_64 is supported ($TF_WHEEL_PACKAGE manylinux wheel)"
+log "$TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION against libtensorflow from PyPI $TF_WHEEL_PACKAGE==$TF_WHEEL_VERSION"
 
 mkdir -p "$TF_CACHE_DIR"
 CACHE="$(cd "$TF_CACHE_DIR" && pwd -P)"
@@ -78,21 +113,22 @@ command -v npm >/dev/null || die "npm is not on PATH"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node-gyp-env.sh"
 
 # --------------------------------------------------------------------------
-# 1. Download the tensorflow-cpu wheel (no deps: we only want its .so files).
+# 1. Download the wheel (no deps: we only want its .so files; for the GPU
+#    wheel that also leaves out the optional nvidia-* CUDA packages).
 #    --platform/--python-version pick the wheel regardless of the local Python.
 # --------------------------------------------------------------------------
-find_wheel() { compgen -G "$CACHE/tensorflow_cpu-${TF_WHEEL_VERSION}-*.whl" | head -n1 || true; }
+find_wheel() { compgen -G "$CACHE/${WHEEL_STEM}-${TF_WHEEL_VERSION}-*.whl" | head -n1 || true; }
 WHEEL="$(find_wheel)"
 if [[ -z "$WHEEL" ]]; then
-  log "downloading tensorflow-cpu==$TF_WHEEL_VERSION wheel into $CACHE ($(elapsed))"
+  log "downloading $TF_WHEEL_PACKAGE==$TF_WHEEL_VERSION wheel into $CACHE ($(elapsed))"
   python3 -m pip download --no-deps --only-binary=:all: \
     --python-version "$TF_WHEEL_PYVER" \
     --platform manylinux_2_27_x86_64 --platform manylinux_2_17_x86_64 \
     --platform manylinux2014_x86_64 \
     --disable-pip-version-check -q \
-    -d "$CACHE" "tensorflow-cpu==$TF_WHEEL_VERSION"
+    -d "$CACHE" "$TF_WHEEL_PACKAGE==$TF_WHEEL_VERSION"
   WHEEL="$(find_wheel)"
-  [[ -n "$WHEEL" ]] || die "pip download did not produce a tensorflow_cpu-$TF_WHEEL_VERSION wheel"
+  [[ -n "$WHEEL" ]] || die "pip download did not produce a ${WHEEL_STEM}-$TF_WHEEL_VERSION wheel"
   log "downloaded $(basename "$WHEEL") ($(du -h "$WHEEL" | cut -f1), $(elapsed))"
 else
   log "wheel cached: $(basename "$WHEEL")"
@@ -100,13 +136,13 @@ fi
 
 # --------------------------------------------------------------------------
 # 2. Extract the two shared libraries + the C API headers (and the tstring
-#    headers they include) into $CACHE/tensorflow-cpu-$VER/{lib,include}.
+#    headers they include) into $CACHE/$TF_WHEEL_PACKAGE-$VER/{lib,include}.
 #    The C kernel API headers (kernels.h, ops.h) come along for the
 #    project's native block-sparse ops (scripts/build-native.sh).
 # --------------------------------------------------------------------------
-TFDIR="$CACHE/tensorflow-cpu-$TF_WHEEL_VERSION"
+TFDIR="$CACHE/$TF_WHEEL_PACKAGE-$TF_WHEEL_VERSION"
 if [[ ! -f "$TFDIR/.complete" || ! -f "$TFDIR/include/tensorflow/c/kernels.h" ]]; then
-  log "extracting libtensorflow from the wheel ($(elapsed))"
+  log "extracting libtensorflow from $(basename "$WHEEL") ($(elapsed))"
   rm -rf "${TFDIR:?}"; mkdir -p "$TFDIR/lib" "$TFDIR/include"
   python3 - "$WHEEL" "$TFDIR" <<'PY'
 import os, re, shutil, sys, zipfile
@@ -152,38 +188,39 @@ PY
     grep -qx "$s" <<<"$syms" || die "$s is not exported by the wheel's libtensorflow"
   done
   # unique id of this extraction; deps/ staged from it carries a copy
-  echo "tensorflow-cpu $TF_WHEEL_VERSION extracted $(date -u +%FT%T.%NZ)" > "$TFDIR/.complete"
+  echo "$TF_WHEEL_PACKAGE $TF_WHEEL_VERSION extracted $(date -u +%FT%T.%NZ)" > "$TFDIR/.complete"
   log "extracted ($(du -sh "$TFDIR" | cut -f1), $(elapsed))"
 fi
 
 # --------------------------------------------------------------------------
-# 3. npm install tfjs-node without running its (downloading) install script.
-#    If package.json already lists it (devDependencies, with
-#    "allowScripts": {"@tensorflow/tfjs-node": false} so that npm 11 skips the
-#    script), `npm ci` has installed it and this step is skipped.
+# 3. npm install the package without running its (downloading) install
+#    script. If package.json already lists it (devDependencies, with
+#    "allowScripts": {"@tensorflow/tfjs-node": false, "@tensorflow/tfjs-node-gpu":
+#    false} so that npm 11 skips the script), `npm ci` has installed it and
+#    this step is skipped.
 #    Otherwise it is added with --no-save. `--save-dev` is needed next to
-#    --no-save: when the project declares tfjs-node as an *optional peer*,
+#    --no-save: when the project declares the package as an *optional peer*,
 #    a bare `npm install --no-save @tensorflow/tfjs-node` silently installs
 #    nothing. package.json / package-lock.json are restored if npm touched them.
 #    Note: with --no-save, the next plain `npm install` prunes it again; just
 #    re-run this script (it then takes seconds, everything is cached).
 # --------------------------------------------------------------------------
-MOD="$PROJECT_DIR/node_modules/@tensorflow/tfjs-node"
+MOD="$PROJECT_DIR/node_modules/$TFJS_NODE_PACKAGE"
 installed_version() { node -p "require('$MOD/package.json').version" 2>/dev/null || true; }
 if [[ "$(installed_version)" != "$TFJS_NODE_VERSION" ]]; then
-  log "npm install --no-save --ignore-scripts @tensorflow/tfjs-node@$TFJS_NODE_VERSION ($(elapsed))"
+  log "npm install --no-save --ignore-scripts $TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION ($(elapsed))"
   backup="$(mktemp -d)"
   for f in package.json package-lock.json; do [[ -f "$f" ]] && cp -p "$f" "$backup/$f"; done
   npm install --no-save --save-dev --ignore-scripts --no-audit --no-fund \
-    "@tensorflow/tfjs-node@$TFJS_NODE_VERSION"
+    "$TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION"
   for f in package.json package-lock.json; do
     if [[ -f "$backup/$f" ]] && ! cmp -s "$backup/$f" "$f"; then
       log "npm modified $f; restoring it"; cp -p "$backup/$f" "$f"
     fi
   done
   rm -rf "$backup"
-  [[ "$(installed_version)" == "$TFJS_NODE_VERSION" ]] || die "tfjs-node $TFJS_NODE_VERSION did not install into $MOD"
-  log "installed tfjs-node ($(elapsed))"
+  [[ "$(installed_version)" == "$TFJS_NODE_VERSION" ]] || die "$PKG_BASE $TFJS_NODE_VERSION did not install into $MOD"
+  log "installed $PKG_BASE ($(elapsed))"
 fi
 
 # --------------------------------------------------------------------------
@@ -191,17 +228,19 @@ fi
 #     -ltensorflow_framework). The libs' SONAMEs are libtensorflow_cc.so.2 and
 #     libtensorflow_framework.so.2, which is what the addon will look up at
 #     run time through its RUNPATH $ORIGIN/../../deps/lib.
-#     libtensorflow.so.2.9.1 is the file tfjs-node's own scripts/install.js
-#     checks for: if that script ever runs here (npm 11 skips it unless
-#     allowScripts approves it), it then skips the libtensorflow download.
+#     libtensorflow.so.2.9.1 is the file the package's own scripts/install.js
+#     (the same in tfjs-node and tfjs-node-gpu) checks for: if that script
+#     ever runs here (npm 11 skips it unless allowScripts approves it), it
+#     then skips the libtensorflow download.
 # --------------------------------------------------------------------------
 DEPS="$MOD/deps"
 STAMP="$DEPS/.tf-wheel-stamp"
 if ! cmp -s "$TFDIR/.complete" "$STAMP"; then
-  log "staging libtensorflow $TF_WHEEL_VERSION into $DEPS"
+  log "staging libtensorflow $TF_WHEEL_VERSION ($TF_WHEEL_PACKAGE) into $DEPS"
   rm -rf "${DEPS:?}"; mkdir -p "$DEPS/lib"
   for f in libtensorflow_cc.so.2 libtensorflow_framework.so.2; do
-    # hard link when on the same filesystem (saves ~850 MB), else copy
+    # hard link when on the same filesystem (saves 0.85 GB, 1.26 GB for the
+    # GPU wheel), else copy
     ln -f "$TFDIR/lib/$f" "$DEPS/lib/$f" 2>/dev/null || cp -f "$TFDIR/lib/$f" "$DEPS/lib/$f"
   done
   ln -sf libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so"
@@ -211,17 +250,17 @@ if ! cmp -s "$TFDIR/.complete" "$STAMP"; then
   cp -a "$TFDIR/include" "$DEPS/include"
   cp "$TFDIR/.complete" "$STAMP"
   # a binding built against other libs must be rebuilt
-  rm -rf "${MOD:?}/build" "${MOD:?}/lib"
+  rm -rf "${MOD:?}/build" "${MOD:?}/lib" "${MOD:?}"/build-tmp-napi-v*
 fi
 
 # --------------------------------------------------------------------------
 # 4b. Build the addon (N-API, so it is ABI-stable across Node versions) or
-#     reuse a cached build of the same tfjs-node + TF + napi version.
+#     reuse a cached build of the same package + wheel + napi version.
 # --------------------------------------------------------------------------
 PREGYP_DIR="$(cd "$MOD" && node -p "require('path').dirname(require.resolve('@mapbox/node-pre-gyp/package.json'))")"
 BINDING="$(cd "$MOD" && node -p "require('@mapbox/node-pre-gyp').find(require('path').resolve('package.json'))")"
 NAPI_DIR="$(basename "$(dirname "$BINDING")")"   # e.g. napi-v8
-CACHED_BINDING="$CACHE/tfjs_binding-$TFJS_NODE_VERSION-tf$TF_WHEEL_VERSION-$NAPI_DIR-$(uname -m).node"
+CACHED_BINDING="$CACHE/tfjs_binding-$PKG_BASE-$TFJS_NODE_VERSION-$TF_WHEEL_PACKAGE-$TF_WHEEL_VERSION-$NAPI_DIR-$(uname -m).node"
 if [[ ! -f "$BINDING" ]]; then
   if [[ -f "$CACHED_BINDING" ]]; then
     log "reusing cached addon $(basename "$CACHED_BINDING")"
@@ -231,7 +270,8 @@ if [[ ! -f "$BINDING" ]]; then
     (cd "$MOD" && JOBS=max node "$PREGYP_DIR/bin/node-pre-gyp" rebuild --build-latest-napi-version-only --loglevel=warn)
     [[ -f "$BINDING" ]] || die "build finished but $BINDING is missing"
     cp -f "$BINDING" "$CACHED_BINDING"
-    rm -rf "$MOD/build/Release/obj.target"   # object files are not needed at run time
+    # object files are not needed at run time (node-pre-gyp builds in build-tmp-napi-vN)
+    rm -rf "$MOD"/build*/Release/obj.target
     log "built addon ($(elapsed))"
   fi
 fi
@@ -239,12 +279,13 @@ fi
 # --------------------------------------------------------------------------
 # 5. Verify from the project root: the backend is 'tensorflow', it runs a
 #    matMul and a gather, and the project's tfjs-core is the same instance
-#    tfjs-node registered its backend with (else plugin kernels registered on
-#    the project's tfjs-core would be invisible to tfjs-node).
+#    the package registered its backend with (else plugin kernels registered
+#    on the project's tfjs-core would be invisible to it).
 # --------------------------------------------------------------------------
 log "verifying ($(elapsed))"
 TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}" node -e '
-const tf = require("@tensorflow/tfjs-node");
+const pkg = process.argv[1];
+const tf = require(pkg);
 const assert = require("assert");
 assert.strictEqual(tf.getBackend(), "tensorflow", "backend is " + tf.getBackend());
 const a = tf.tensor2d([[1, 2], [3, 4]]);
@@ -254,8 +295,8 @@ assert.deepStrictEqual(Array.from(g.dataSync()), [30, 10]);
 let core;
 try { core = require("@tensorflow/tfjs-core"); } catch (e) { /* project has no direct tfjs-core */ }
 if (core) assert.strictEqual(core.getBackend(), "tensorflow",
-  "the project resolves a different @tensorflow/tfjs-core instance than tfjs-node (version mismatch?)");
-console.log("[setup-tfjs-node] OK: tfjs-node " + tf.version["tfjs-node"] +
+  "the project resolves a different @tensorflow/tfjs-core instance than " + pkg + " (version mismatch?)");
+console.log("[setup-tfjs-node] OK: " + pkg + " " + tf.version["tfjs-node"] +
   ", libtensorflow " + tf.backend().binding.TF_Version + ", backend " + tf.getBackend());
-'
+' "$TFJS_NODE_PACKAGE"
 log "done ($(elapsed))"
