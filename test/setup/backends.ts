@@ -17,6 +17,18 @@ export function requestedBackend(): TestBackend {
   return name;
 }
 
+const TFJS_NODE_PACKAGES = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+
+/** The package behind 'tensorflow': TFJS_NODE_PACKAGE, default @tensorflow/tfjs-node. */
+export function tensorflowPackage(): string {
+  const name = process.env.TFJS_NODE_PACKAGE ?? '@tensorflow/tfjs-node';
+  if (!TFJS_NODE_PACKAGES.includes(name)) {
+    throw new Error(`TFJS_NODE_PACKAGE must be one of ${TFJS_NODE_PACKAGES.join(', ')}, but got '${
+        name}'.`);
+  }
+  return name;
+}
+
 async function loadBackendPackage(name: TestBackend): Promise<void> {
   switch (name) {
     case 'cpu':
@@ -30,16 +42,19 @@ async function loadBackendPackage(name: TestBackend): Promise<void> {
       await initWebGPUBackendInNode();
       return;
     }
-    case 'tensorflow':
+    case 'tensorflow': {
+      // tfjs-node (CPU) or tfjs-node-gpu: both register the 'tensorflow' backend.
+      const tfjsNode = tensorflowPackage();
       try {
-        require('@tensorflow/tfjs-node');
+        require(tfjsNode);
       } catch (error) {
         throw new Error(
-            `The 'tensorflow' backend needs @tensorflow/tfjs-node built ` +
-            `against a libtensorflow; run scripts/setup-tfjs-node.sh. Loading ` +
-            `it failed with: ${(error as Error).message}`);
+            `The 'tensorflow' backend needs ${tfjsNode} built against a ` +
+            `libtensorflow; run TFJS_NODE_PACKAGE=${tfjsNode} bash ` +
+            `scripts/setup-tfjs-node.sh. Loading it failed with: ${(error as Error).message}`);
       }
       return;
+    }
   }
 }
 

@@ -1,27 +1,36 @@
 /**
  * On the `tensorflow` backend, every block-sparse kernel call of the whole
  * run is checked to have taken the path the BLOCKSPARSE_TENSORFLOW_NATIVE
- * flag asks for: the native op when true (the default), the composed
- * TensorFlow ops when false. TFJS_BLOCKSPARSE_TEST_PATH=composed runs the
- * whole suite with the flag off, as on a GPU device. A call that silently
- * took the other path (an addon that failed to load, say) fails its test.
+ * flag asks for: the native op when true (the default) and TensorFlow
+ * computes on the CPU, the composed TensorFlow ops when false or on a GPU
+ * device (tfjs-node-gpu on a CUDA machine). TFJS_BLOCKSPARSE_TEST_PATH=composed
+ * runs the whole suite with the flag off. A call that silently took the
+ * other path (an addon that failed to load, say) fails its test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseMatMul, BlockSparseSampledMatMul} from '../../src/kernel_names';
 import {NATIVE_FLAG} from '../../src/kernels/tensorflow/flags';
+import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import type {BlockLayout} from '../../src/layout/block_layout';
 import {NATIVE_OPS, opsRunBy} from '../util/tensorflow_ops';
 
 export type TensorflowPath = 'native'|'composed';
 
-/** The path the run as a whole is about: TFJS_BLOCKSPARSE_TEST_PATH, default native. */
+function onGpuDevice(): boolean {
+  return (tf.backend() as unknown as TFNodeBackend).isUsingGpuDevice;
+}
+
+/**
+ * The path the run as a whole is about: TFJS_BLOCKSPARSE_TEST_PATH (default
+ * native), and always composed on a GPU device.
+ */
 export function runTensorflowPath(): TensorflowPath {
   const path = process.env.TFJS_BLOCKSPARSE_TEST_PATH ?? 'native';
   if (path !== 'native' && path !== 'composed') {
     throw new Error(`TFJS_BLOCKSPARSE_TEST_PATH must be 'native' or 'composed', but got '${path}'.`);
   }
-  return path;
+  return onGpuDevice() ? 'composed' : path;
 }
 
 /** Kernel calls per path taken (calls with no rows or no blocks take neither). */
@@ -38,7 +47,8 @@ export function checkTensorflowPathOnEveryCall(): void {
     tf.registerKernel({
       ...config,
       kernelFunc: args => {
-        const expected: TensorflowPath = tf.env().getBool(NATIVE_FLAG) ? 'native' : 'composed';
+        const expected: TensorflowPath =
+            tf.env().getBool(NATIVE_FLAG) && !onGpuDevice() ? 'native' : 'composed';
         const {result, ops} = opsRunBy(() => original(args));
         const layout = (args.attrs as unknown as {layout: BlockLayout}).layout;
         const firstInput = Object.values(args.inputs)[0]!;

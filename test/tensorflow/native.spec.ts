@@ -143,3 +143,14 @@ describe('tensorflow native ops', () => {
     });
   });
 });
+
+describe('tensorflow backend package', () => {
+  it('is the one TFJS_NODE_PACKAGE names, and the only one loaded', () => {
+    const expected = process.env.TFJS_NODE_PACKAGE ?? '@tensorflow/tfjs-node';
+    const loaded = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'].filter(name => {
+      const entry = require.resolve(name);
+      return require.cache[entry] != null;
+    });
+    expect(loaded).to.deep.equal([expected]);
+  });
+});
