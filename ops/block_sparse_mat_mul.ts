@@ -4,7 +4,7 @@ import {BlockSparseMatMul, BlockSparseMatMulAttrs} from '../src/kernel_names';
 import {toNamedAttrMap} from '../src/kernels/define_kernel';
 import {BlockLayout} from '../src/layout/block_layout';
 
-import {checkBlockWeights, checkInnerDim, checkLayout, toFloat32Tensor} from './checks';
+import {checkBlockWeights, checkInnerDim, checkLayout, reshapeIfNeeded, toFloat32Tensor} from './checks';
 
 export interface BlockSparseMatMulOptions {
   /** Multiply by W^T instead of W: x is [..., N] and the result [..., K]. */
@@ -45,9 +45,9 @@ function blockSparseMatMul_(
   const rows = tf.util.sizeFromShape(lead);
   const attrs: BlockSparseMatMulAttrs = {layout, transposeW};
   const y = tf.engine().runKernel(
-                BlockSparseMatMul, {x: tf.reshape($x, [rows, inner]), w: $w},
+                BlockSparseMatMul, {x: reshapeIfNeeded($x, [rows, inner]), w: $w},
                 toNamedAttrMap(BlockSparseMatMul, attrs)) as tf.Tensor;
-  return tf.reshape(y, [...lead, outer]);
+  return reshapeIfNeeded(y, [...lead, outer]);
 }
 
 export const blockSparseMatMul = tf.op({blockSparseMatMul_});

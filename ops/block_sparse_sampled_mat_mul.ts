@@ -5,7 +5,7 @@ import {BlockSparseSampledMatMul, BlockSparseSampledMatMulAttrs} from '../src/ke
 import {toNamedAttrMap} from '../src/kernels/define_kernel';
 import {BlockLayout} from '../src/layout/block_layout';
 
-import {checkInnerDim, checkLayout, toFloat32Tensor} from './checks';
+import {checkInnerDim, checkLayout, reshapeIfNeeded, toFloat32Tensor} from './checks';
 
 /**
  * The sampled product a^T . b restricted to the blocks of `layout` ("sdd"):
@@ -38,8 +38,8 @@ function blockSparseSampledMatMul_(
   const attrs: BlockSparseSampledMatMulAttrs = {layout};
   return tf.engine().runKernel(
              BlockSparseSampledMatMul, {
-               a: tf.reshape($a, [rows, layout.inputSize]),
-               b: tf.reshape($b, [rows, layout.outputSize])
+               a: reshapeIfNeeded($a, [rows, layout.inputSize]),
+               b: reshapeIfNeeded($b, [rows, layout.outputSize])
              },
              toNamedAttrMap(BlockSparseSampledMatMul, attrs)) as tf.Tensor3D;
 }

@@ -51,3 +51,12 @@ export function checkInnerDim(
       `of shape [..., ${size}] (${what})`, `shape [${x.shape}]`);
   return x.shape.slice(0, -1);
 }
+
+/**
+ * `t` with `shape`: t itself when it already has it. A reshape is a
+ * TensorFlow op call on tfjs-node (tens of microseconds), worth skipping
+ * for the common 2-D case.
+ */
+export function reshapeIfNeeded(t: tf.Tensor, shape: number[]): tf.Tensor {
+  return tf.util.arraysEqual(t.shape, shape) ? t : tf.reshape(t, shape);
+}

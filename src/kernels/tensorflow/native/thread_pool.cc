@@ -61,14 +61,18 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       job_ = job;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     Drain(*job);
     // Completion counts tasks, not workers: a worker the OS has not
     // scheduled yet (the machine is shared) must not hold the caller up.
-    std::unique_lock<std::mutex> lock(mutex_);
-    finished_.wait(lock, [&] { return job->done.load() == numTasks; });
+    auto finished = [&] { return job->done.load(std::memory_order_acquire) == numTasks; };
+    if (!SpinUntil(finished)) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      finished_.wait(lock, finished);
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     job_.reset();
   }
 
@@ -85,26 +89,52 @@ class Pool {
     }
   }
 
+  // Spins up to about 50 us for `done`: kernels call ParallelFor two or
+  // three times in a row, and waking a sleeping thread took 100-300 us on
+  // these machines (1 ms of a 1.4 ms product at an LSTM step's shapes).
+  template <typename Done>
+  static bool SpinUntil(const Done& done) {
+    for (int i = 0; i < kSpins; ++i) {
+      if (done()) return true;
+      CpuRelax();
+    }
+    return done();
+  }
+
+  static void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+
   void WorkerLoop() {
     uint64_t seen = 0;
     for (;;) {
+      auto woken = [&] { return generation_.load(std::memory_order_acquire) != seen; };
       std::shared_ptr<Job> job;
-      {
+      if (!SpinUntil(woken)) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
+        wake_.wait(lock, woken);
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        seen = generation_.load(std::memory_order_relaxed);
         job = job_;
       }
       if (job) Drain(*job);
     }
   }
 
+  static constexpr int kSpins = 20000;
+
   const int threads_;
   std::vector<std::thread> workers_;
   std::mutex run_mutex_;  // one ParallelFor at a time
   std::mutex mutex_;
   std::condition_variable wake_, finished_;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};
   std::shared_ptr<Job> job_;
 };
 
