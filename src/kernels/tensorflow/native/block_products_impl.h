@@ -238,7 +238,7 @@ void SampledTileRows(int height, const float* a, const float* c, int b,
 }
 
 // Rows per packing task.
-constexpr int64_t kPackRows = 64;
+constexpr int64_t kPackRows = 16;
 
 // Each block column g of a row-major [rows, cols] matrix with slot[g] >= 0
 // made contiguous at packed + slot[g] * rows * b, cut into column tiles of
