@@ -8,8 +8,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
 
+import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {loadNativeAddon, NativeAddon} from '../../src/kernels/tensorflow/native_addon';
 import type {TFEOpAttr, TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
+import {TOLERANCE} from '../conformance/cases';
+import {conformanceLayouts} from '../util/layouts';
+import {createRng, freshSeed, randomNormal} from '../util/random';
+import {denseFromBlocks, matMul64, relativeError} from '../util/reference';
 
 function addon(): NativeAddon {
   const load = loadNativeAddon();
@@ -52,6 +57,29 @@ describe('tensorflow native ops', () => {
     }
     expect(addon().numThreads).to.be.at.least(1);
   });
+
+  // Results of 8 MB and more are written with stores that bypass the cache
+  // (block_products_impl.h, kStreamBytes); the conformance shapes are far
+  // smaller. 2049 rows leave a partial panel at the bottom.
+  for (const transposeW of [false, true]) {
+    it(`x . W${transposeW ? '^T' : ''} with an 8 MB result matches the dense reference`, async () => {
+      const seed = freshSeed();
+      const rng = createRng(seed);
+      const [blockRows, blockCols] = transposeW ? [32, 2] : [2, 32];
+      const {layout} = conformanceLayouts(blockRows, blockCols, 32, rng)[1];  // holes
+      const rows = 2049, inner = 64, outer = 1024;  // x [rows, inner] gives y [rows, outer]
+      const w = randomNormal(layout.nnzBlocks * 32 * 32, rng);
+      const x = randomNormal(rows * inner, rng);
+      const y = blockSparseMatMul(
+          tf.tensor2d(x, [rows, inner]), tf.tensor3d(w, layout.weightShape), layout, {transposeW});
+      expect(y.shape).to.deep.equal([rows, outer]);
+      const dense = denseFromBlocks(w, layout);
+      const expected = matMul64(
+          x, [rows, inner], dense, [layout.inputSize, layout.outputSize], false, transposeW);
+      expect(relativeError(await y.data(), expected), `seed ${seed}`).to.be.below(TOLERANCE);
+      tf.dispose(y);
+    });
+  }
 
   describe('TfjsBlockSparseMatMul rejects', () => {
     const matMul = (x: number[], w: number[], ptr: number[], other: number[], block: number[],
