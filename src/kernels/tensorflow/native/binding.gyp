@@ -20,6 +20,7 @@
         'block_products.cc',
         'block_products_portable.cc',
         'thread_pool.cc',
+        'output_buffers.cc',
       ],
       'libraries': [
         '-L<(tf_lib_dir)',

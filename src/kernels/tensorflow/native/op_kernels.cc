@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "block_products.h"
+#include "output_buffers.h"
 #include "tensorflow/c/kernels.h"
 #include "tensorflow/c/ops.h"
 #include "tensorflow/c/tf_status.h"
@@ -36,24 +37,38 @@ class KernelCall {
     return t;
   }
 
+  // Output 0 with these dims, in a buffer from output_buffers.h.
   TF_Tensor* Output(const std::vector<int64_t>& dims) {
     int64_t count = 1;
     for (int64_t d : dims) count *= d;
-    TF_Tensor* t = TF_AllocateOutput(ctx_, 0, TF_FLOAT, dims.data(),
-                                     static_cast<int>(dims.size()),
-                                     sizeof(float) * count, status_);
+    const size_t bytes = sizeof(float) * count;
+    void* data = AcquireOutputBuffer(bytes);
+    if (data == nullptr) {
+      Fail(TF_RESOURCE_EXHAUSTED, "out of memory for the result");
+      return nullptr;
+    }
+    TF_Tensor* t = TF_NewTensor(TF_FLOAT, dims.data(), static_cast<int>(dims.size()), data,
+                                bytes, &ReleaseOutputBuffer, nullptr);
+    if (t == nullptr) {
+      ReleaseOutputBuffer(data, bytes, nullptr);
+      Fail(TF_INTERNAL, "TF_NewTensor refused the result buffer");
+      return nullptr;
+    }
+    tensors_.push_back(t);
+    TF_SetOutput(ctx_, 0, t, status_);
     if (TF_GetCode(status_) != TF_OK) {
       TF_OpKernelContext_Failure(ctx_, status_);
       return nullptr;
     }
-    tensors_.push_back(t);
     return t;
   }
 
   // Reports an invalid argument: "<op>: <message>". Always returns false.
-  bool Fail(const std::string& message) {
+  bool Fail(const std::string& message) { return Fail(TF_INVALID_ARGUMENT, message); }
+
+  bool Fail(TF_Code code, const std::string& message) {
     const std::string text = std::string(op_) + ": " + message;
-    TF_SetStatus(status_, TF_INVALID_ARGUMENT, text.c_str());
+    TF_SetStatus(status_, code, text.c_str());
     TF_OpKernelContext_Failure(ctx_, status_);
     return false;
   }
