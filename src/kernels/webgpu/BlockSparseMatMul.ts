@@ -6,6 +6,7 @@ import {defineKernel, KernelArgs} from '../define_kernel';
 import {BlockSparseMatMulProgram, matMulTiling} from './block_sparse_matmul_program';
 import {FillZerosProgram} from './fill_zeros_program';
 import {layoutTables} from './gpu_tables';
+import {reducePartialSums} from './second_pass';
 import {SegmentSumProgram} from './segment_sum_program';
 import type {WebGPUBackendLike} from './webgpu_types';
 
@@ -35,11 +36,9 @@ export function blockSparseMatMulWebGPU(
   ];
   const product = backend.runWebGPUProgram(program, [x, w, tables.table], 'float32', uniforms);
   if (!section.split) return product;
-  const sum = backend.runWebGPUProgram(
-      new SegmentSumProgram(rows, outputCols, layout.blockSize), [product, tables.table],
-      'float32', [{type: 'int32', data: [section.groupBase]}]);
-  backend.disposeData(product.dataId);
-  return sum;
+  return reducePartialSums(
+      backend, product, new SegmentSumProgram(rows, outputCols, layout.blockSize), [tables.table],
+      [{type: 'int32', data: [section.groupBase]}]);
 }
 
 export const blockSparseMatMulWebGPUConfig = defineKernel(BlockSparseMatMul, 'webgpu', blockSparseMatMulWebGPU);

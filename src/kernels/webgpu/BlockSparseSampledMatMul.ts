@@ -6,6 +6,7 @@ import {defineKernel, KernelArgs} from '../define_kernel';
 import {BlockSparseSampledProgram, sampledTiling} from './block_sparse_sampled_program';
 import {FillZerosProgram} from './fill_zeros_program';
 import {layoutTables} from './gpu_tables';
+import {reducePartialSums} from './second_pass';
 import {SliceSumProgram} from './slice_sum_program';
 import type {WebGPUBackendLike} from './webgpu_types';
 
@@ -52,10 +53,8 @@ export function blockSparseSampledMatMulWebGPU(
   ];
   const partial = backend.runWebGPUProgram(program, [a, b, tables.table], 'float32', uniforms);
   if (chunks === 1) return partial;
-  const sum = backend.runWebGPUProgram(
-      new SliceSumProgram(shape), [partial], 'float32', [{type: 'int32', data: [chunks]}]);
-  backend.disposeData(partial.dataId);
-  return sum;
+  return reducePartialSums(
+      backend, partial, new SliceSumProgram(shape), [], [{type: 'int32', data: [chunks]}]);
 }
 
 export const blockSparseSampledMatMulWebGPUConfig = defineKernel(BlockSparseSampledMatMul, 'webgpu', blockSparseSampledMatMulWebGPU);

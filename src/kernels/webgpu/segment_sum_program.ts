@@ -3,6 +3,7 @@
  * partial sums [numSegments * M, b] of group g's segments (their range is in
  * the product table), one vec4 of output per invocation.
  */
+import {vec4Dispatch} from './program_util';
 import type {WebGPUProgramLike} from './webgpu_types';
 
 export class SegmentSumProgram implements WebGPUProgramLike {
@@ -19,7 +20,7 @@ export class SegmentSumProgram implements WebGPUProgramLike {
 
   constructor(rows: number, outputCols: number, private readonly blockSize: number) {
     this.outputShape = [rows, outputCols];
-    this.dispatch = [Math.ceil(rows * outputCols / 4 / 64), 1, 1];
+    this.dispatch = vec4Dispatch(this.outputShape, this.workgroupSize[0]);
     this.shaderKey = `blockSparseSegmentSum_b${blockSize}`;
   }
 
