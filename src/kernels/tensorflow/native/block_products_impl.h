@@ -51,6 +51,34 @@ inline void StoreStreaming(float* p, Vec v) { Store(p, v); }
 inline void StreamFence() {}
 #endif
 
+// The register tile of both micro-kernels: acc[r][v] is MR rows of NV
+// vectors, summed one depth step at a time. Always inlined, so acc stays in
+// registers.
+template <int MR, int NV>
+struct RegisterTile {
+  Vec acc[MR][NV];
+
+  __attribute__((always_inline)) RegisterTile() {
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r)
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] = Vec{};
+  }
+
+  // acc[r][v] += broadcast[r] * vectors[v * kLanes ..]: one depth step.
+  __attribute__((always_inline)) void Add(const float* broadcast, const float* vectors) {
+    Vec vec[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) vec[v] = Load(vectors + v * kLanes);
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; ++r) {
+      const float s = broadcast[r];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[r][v] += vec[v] * s;
+    }
+  }
+};
+
 // y[r][j0 + c] (r < rowsValid) = sum over entries e in [begin, end), p < b of
 // panel[other[e] * b * MR + p * MR + r] * W_e[p * b + j0 + c], where W_e is
 // blocks + e * b * b when the blocks were packed in table order (block ==
@@ -59,31 +87,17 @@ template <int MR, int NV>
 void PanelTile(const float* panel, const float* blocks, int b, int j0,
                const int32_t* other, const int32_t* block, int32_t begin,
                int32_t end, float* y, int64_t ldy, int rowsValid, bool stream) {
-  Vec acc[MR][NV];
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = Vec{};
+  RegisterTile<MR, NV> tile;
   const int64_t blockFloats = static_cast<int64_t>(b) * b;
   for (int32_t e = begin; e < end; ++e) {
     const float* a = panel + static_cast<int64_t>(other[e]) * b * MR;
     const float* w = blocks + (block ? block[e] : e) * blockFloats + j0;
-    for (int p = 0; p < b; ++p, a += MR, w += b) {
-      Vec wv[NV];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) wv[v] = Load(w + v * kLanes);
-#pragma GCC unroll 16
-      for (int r = 0; r < MR; ++r) {
-        const float s = a[r];
-#pragma GCC unroll 4
-        for (int v = 0; v < NV; ++v) acc[r][v] += wv[v] * s;
-      }
-    }
+    for (int p = 0; p < b; ++p, a += MR, w += b) tile.Add(a, w);
   }
   for (int r = 0; r < rowsValid; ++r) {
     for (int v = 0; v < NV; ++v) {
       float* to = y + r * ldy + j0 + v * kLanes;
-      stream ? StoreStreaming(to, acc[r][v]) : Store(to, acc[r][v]);
+      stream ? StoreStreaming(to, tile.acc[r][v]) : Store(to, tile.acc[r][v]);
     }
   }
 }
@@ -229,26 +243,12 @@ void DenseSparseWith(const DenseSparseArgs& args) {
 template <int MR, int NV>
 void SampledTile(const float* a, const float* c, int b, int64_t depth,
                  float* out, bool accumulate) {
-  Vec acc[MR][NV];
-#pragma GCC unroll 16
-  for (int r = 0; r < MR; ++r)
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[r][v] = Vec{};
-  for (int64_t m = 0; m < depth; ++m, a += MR, c += b) {
-    Vec cv[NV];
-#pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) cv[v] = Load(c + v * kLanes);
-#pragma GCC unroll 16
-    for (int r = 0; r < MR; ++r) {
-      const float s = a[r];
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) acc[r][v] += cv[v] * s;
-    }
-  }
+  RegisterTile<MR, NV> tile;
+  for (int64_t m = 0; m < depth; ++m, a += MR, c += b) tile.Add(a, c);
   for (int r = 0; r < MR; ++r) {
     for (int v = 0; v < NV; ++v) {
       float* o = out + r * b + v * kLanes;
-      Store(o, accumulate ? Load(o) + acc[r][v] : acc[r][v]);
+      Store(o, accumulate ? Load(o) + tile.acc[r][v] : tile.acc[r][v]);
     }
   }
 }

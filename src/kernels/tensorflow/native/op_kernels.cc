@@ -271,12 +271,30 @@ void UnknownShape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
   TF_ShapeInferenceContextSetUnknownShape(ctx, status);
 }
 
-std::string Register(const char* name, TF_OpDefinitionBuilder* op, TF_KernelBuilder* kernel) {
-  TF_Status* status = TF_NewStatus();
+// One op and its CPU kernel, as TensorFlow's op definition strings.
+struct OpSpec {
+  const char* name;
+  std::vector<const char*> inputs;  // "x: float"
+  const char* output;
+  const char* attr;
+  void* (*create)(TF_OpKernelConstruction*);
+  void (*compute)(void*, TF_OpKernelContext*);
+  void (*destroy)(void*);
+};
+
+// Registers the op, then its kernel; "" or TensorFlow's error message.
+std::string Register(const OpSpec& spec) {
+  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(spec.name);
+  for (const char* input : spec.inputs) TF_OpDefinitionBuilderAddInput(op, input);
+  TF_OpDefinitionBuilderAddOutput(op, spec.output);
+  TF_OpDefinitionBuilderAddAttr(op, spec.attr);
   TF_OpDefinitionBuilderSetShapeInferenceFunction(op, &UnknownShape);
+  TF_KernelBuilder* kernel =
+      TF_NewKernelBuilder(spec.name, "CPU", spec.create, spec.compute, spec.destroy);
+  TF_Status* status = TF_NewStatus();
   TF_RegisterOpDefinition(op, status);
   if (TF_GetCode(status) == TF_OK) {
-    TF_RegisterKernelBuilder((std::string(name) + "Cpu").c_str(), kernel, status);
+    TF_RegisterKernelBuilder((std::string(spec.name) + "Cpu").c_str(), kernel, status);
   } else {
     TF_DeleteKernelBuilder(kernel);
   }
@@ -285,30 +303,21 @@ std::string Register(const char* name, TF_OpDefinitionBuilder* op, TF_KernelBuil
   return error;
 }
 
-std::string RegisterMatMul() {
-  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(kMatMulOpName);
-  TF_OpDefinitionBuilderAddInput(op, "x: float");
-  TF_OpDefinitionBuilderAddInput(op, "w: float");
-  TF_OpDefinitionBuilderAddInput(op, "ptr: int32");
-  TF_OpDefinitionBuilderAddInput(op, "other: int32");
-  TF_OpDefinitionBuilderAddInput(op, "block: int32");
-  TF_OpDefinitionBuilderAddOutput(op, "y: float");
-  TF_OpDefinitionBuilderAddAttr(op, "transpose_w: bool = false");
-  return Register(kMatMulOpName, op, TF_NewKernelBuilder(kMatMulOpName, "CPU", &CreateMatMul,
-                                          &ComputeMatMul, &DeleteMatMul));
-}
+const OpSpec kMatMulOp = {
+    kMatMulOpName,
+    {"x: float", "w: float", "ptr: int32", "other: int32", "block: int32"},
+    "y: float",
+    "transpose_w: bool = false",
+    &CreateMatMul, &ComputeMatMul, &DeleteMatMul,
+};
 
-std::string RegisterSampled() {
-  TF_OpDefinitionBuilder* op = TF_NewOpDefinitionBuilder(kSampledMatMulOpName);
-  TF_OpDefinitionBuilderAddInput(op, "a: float");
-  TF_OpDefinitionBuilderAddInput(op, "b: float");
-  TF_OpDefinitionBuilderAddInput(op, "block_row: int32");
-  TF_OpDefinitionBuilderAddInput(op, "block_col: int32");
-  TF_OpDefinitionBuilderAddOutput(op, "out: float");
-  TF_OpDefinitionBuilderAddAttr(op, "block_size: int");
-  return Register(kSampledMatMulOpName, op, TF_NewKernelBuilder(kSampledMatMulOpName, "CPU", &CreateSampled,
-                                          &ComputeSampled, &DeleteSampled));
-}
+const OpSpec kSampledOp = {
+    kSampledMatMulOpName,
+    {"a: float", "b: float", "block_row: int32", "block_col: int32"},
+    "out: float",
+    "block_size: int",
+    &CreateSampled, &ComputeSampled, &DeleteSampled,
+};
 
 }  // namespace
 
@@ -316,8 +325,8 @@ std::string RegisterOpsAndKernels() {
   // Registering an op name twice is an error in TensorFlow; a second load of
   // this library in the same process reuses the first registration.
   static const std::string error = [] {
-    std::string e = RegisterMatMul();
-    return e.empty() ? RegisterSampled() : e;
+    std::string e = Register(kMatMulOp);
+    return e.empty() ? Register(kSampledOp) : e;
   }();
   return error;
 }
