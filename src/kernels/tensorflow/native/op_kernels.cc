@@ -44,14 +44,14 @@ class KernelCall {
     const size_t bytes = sizeof(float) * count;
     void* data = AcquireOutputBuffer(bytes);
     if (data == nullptr) {
-      Fail(TF_RESOURCE_EXHAUSTED, "out of memory for the result");
+      FailWith(TF_RESOURCE_EXHAUSTED, "out of memory for the result");
       return nullptr;
     }
     TF_Tensor* t = TF_NewTensor(TF_FLOAT, dims.data(), static_cast<int>(dims.size()), data,
                                 bytes, &ReleaseOutputBuffer, nullptr);
     if (t == nullptr) {
       ReleaseOutputBuffer(data, bytes, nullptr);
-      Fail(TF_INTERNAL, "TF_NewTensor refused the result buffer");
+      FailWith(TF_INTERNAL, "TF_NewTensor refused the result buffer");
       return nullptr;
     }
     tensors_.push_back(t);
@@ -63,10 +63,16 @@ class KernelCall {
     return t;
   }
 
-  // Reports an invalid argument: "<op>: <message>". Always returns false.
-  bool Fail(const std::string& message) { return Fail(TF_INVALID_ARGUMENT, message); }
+  // Reports an invalid argument: "<op>: " and the parts streamed one after
+  // another. Always returns false.
+  template <typename... Parts>
+  bool Fail(const Parts&... parts) {
+    std::ostringstream message;
+    (message << ... << parts);
+    return FailWith(TF_INVALID_ARGUMENT, message.str());
+  }
 
-  bool Fail(TF_Code code, const std::string& message) {
+  bool FailWith(TF_Code code, const std::string& message) {
     const std::string text = std::string(op_) + ": " + message;
     TF_SetStatus(status_, code, text.c_str());
     TF_OpKernelContext_Failure(ctx_, status_);
@@ -90,9 +96,15 @@ std::string ShapeOf(const TF_Tensor* t) {
 
 bool CheckRank(KernelCall& call, const TF_Tensor* t, const char* name, int rank) {
   if (TF_NumDims(t) == rank) return true;
-  std::ostringstream out;
-  out << "input '" << name << "' must have rank " << rank << ", but got shape " << ShapeOf(t);
-  return call.Fail(out.str());
+  return call.Fail("input '", name, "' must have rank ", rank, ", but got shape ", ShapeOf(t));
+}
+
+bool CheckSameLength(KernelCall& call, const TF_Tensor* first, const char* firstName,
+                     const TF_Tensor* second, const char* secondName) {
+  if (TF_Dim(first, 0) == TF_Dim(second, 0)) return true;
+  return call.Fail("inputs '", firstName, "' and '", secondName,
+                   "' must have the same length, but got shapes ", ShapeOf(first), " and ",
+                   ShapeOf(second));
 }
 
 bool IsSupportedBlockSize(int64_t b) { return b == 8 || b == 16 || b == 32 || b == 64; }
@@ -105,10 +117,8 @@ bool CheckIndices(KernelCall& call, const TF_Tensor* values, const char* name,
   const int32_t* v = Ints(values);
   for (int64_t i = 0; i < TF_Dim(values, 0); ++i) {
     if (v[i] < 0 || v[i] >= limit) {
-      std::ostringstream out;
-      out << "input '" << name << "'[" << i << "] must be a " << what << " in [0, " << limit
-          << "), but got " << v[i];
-      return call.Fail(out.str());
+      return call.Fail("input '", name, "'[", i, "] must be a ", what, " in [0, ", limit,
+                       "), but got ", v[i]);
     }
   }
   return true;
@@ -118,30 +128,41 @@ bool CheckIndices(KernelCall& call, const TF_Tensor* values, const char* name,
 bool CheckPtr(KernelCall& call, const TF_Tensor* ptr, int64_t entries) {
   const int32_t* p = Ints(ptr);
   const int64_t n = TF_Dim(ptr, 0);
-  if (n < 1) return call.Fail("input 'ptr' must hold at least one offset, but got shape " + ShapeOf(ptr));
+  if (n < 1) return call.Fail("input 'ptr' must hold at least one offset, but got shape ", ShapeOf(ptr));
   for (int64_t g = 0; g < n; ++g) {
     const int64_t expected = g == 0 ? 0 : p[g - 1];
     if ((g == 0 && p[0] != 0) || p[g] < expected || (g == n - 1 && p[g] != entries)) {
-      std::ostringstream out;
-      out << "input 'ptr' must rise from 0 to " << entries
-          << " (the length of 'other' and 'block'), but ptr[" << g << "] is " << p[g];
-      return call.Fail(out.str());
+      return call.Fail("input 'ptr' must rise from 0 to ", entries,
+                       " (the length of 'other' and 'block'), but ptr[", g, "] is ", p[g]);
     }
   }
   return true;
 }
 
-struct MatMulKernel {
-  bool transposeW;
+// Fails the kernel's construction unless `status` is OK, then frees it.
+void EndConstruction(TF_OpKernelConstruction* ctx, TF_Status* status) {
+  if (TF_GetCode(status) != TF_OK) TF_OpKernelConstruction_Failure(ctx, status);
+  TF_DeleteStatus(status);
+}
+
+// The one attr a kernel reads when TensorFlow constructs it, kept for its
+// Compute calls.
+template <typename T>
+struct KernelAttr {
+  T value;
 };
+
+template <typename T>
+void DeleteKernel(void* kernel) {
+  delete static_cast<KernelAttr<T>*>(kernel);
+}
 
 void* CreateMatMul(TF_OpKernelConstruction* ctx) {
   TF_Status* status = TF_NewStatus();
   TF_Bool transpose = 0;
   TF_OpKernelConstruction_GetAttrBool(ctx, "transpose_w", &transpose, status);
-  if (TF_GetCode(status) != TF_OK) TF_OpKernelConstruction_Failure(ctx, status);
-  TF_DeleteStatus(status);
-  return new MatMulKernel{transpose != 0};
+  EndConstruction(ctx, status);
+  return new KernelAttr<bool>{transpose != 0};
 }
 
 void ComputeMatMul(void* kernel, TF_OpKernelContext* ctx) {
@@ -157,23 +178,16 @@ void ComputeMatMul(void* kernel, TF_OpKernelContext* ctx) {
   const int64_t b = TF_Dim(w, 1), nnz = TF_Dim(w, 0);
   const int64_t rows = TF_Dim(x, 0), inner = TF_Dim(x, 1);
   if (!IsSupportedBlockSize(b) || TF_Dim(w, 2) != b) {
-    call.Fail("input 'w' must have shape [nnz, b, b] with b in {8, 16, 32, 64}, but got " + ShapeOf(w));
+    call.Fail("input 'w' must have shape [nnz, b, b] with b in {8, 16, 32, 64}, but got ", ShapeOf(w));
     return;
   }
   if (inner % b != 0) {
-    std::ostringstream out;
-    out << "input 'x' must have a multiple of the block size " << b << " columns, but got shape "
-        << ShapeOf(x);
-    call.Fail(out.str());
+    call.Fail("input 'x' must have a multiple of the block size ", b, " columns, but got shape ",
+              ShapeOf(x));
     return;
   }
   const int64_t entries = TF_Dim(other, 0);
-  if (TF_Dim(block, 0) != entries) {
-    call.Fail("inputs 'other' and 'block' must have the same length, but got shapes " +
-              ShapeOf(other) + " and " + ShapeOf(block));
-    return;
-  }
-  if (!CheckPtr(call, ptr, entries) ||
+  if (!CheckSameLength(call, other, "other", block, "block") || !CheckPtr(call, ptr, entries) ||
       !CheckIndices(call, other, "other", inner / b, "block index into x's columns") ||
       !CheckIndices(call, block, "block", nnz, "block of w")) {
     return;
@@ -188,17 +202,11 @@ void ComputeMatMul(void* kernel, TF_OpKernelContext* ctx) {
   args.blocks = static_cast<const float*>(TF_TensorData(w));
   args.nnzBlocks = nnz;
   args.blockSize = static_cast<int>(b);
-  args.transposeBlocks = static_cast<MatMulKernel*>(kernel)->transposeW;
+  args.transposeBlocks = static_cast<KernelAttr<bool>*>(kernel)->value;
   args.table = GroupTable{Ints(ptr), Ints(other), Ints(block), numGroups};
   args.y = static_cast<float*>(TF_TensorData(y));
   DenseSparse(args);
 }
-
-void DeleteMatMul(void* kernel) { delete static_cast<MatMulKernel*>(kernel); }
-
-struct SampledKernel {
-  int32_t blockSize;
-};
 
 void* CreateSampled(TF_OpKernelConstruction* ctx) {
   TF_Status* status = TF_NewStatus();
@@ -210,9 +218,8 @@ void* CreateSampled(TF_OpKernelConstruction* ctx) {
                              std::to_string(blockSize);
     TF_SetStatus(status, TF_INVALID_ARGUMENT, text.c_str());
   }
-  if (TF_GetCode(status) != TF_OK) TF_OpKernelConstruction_Failure(ctx, status);
-  TF_DeleteStatus(status);
-  return new SampledKernel{blockSize};
+  EndConstruction(ctx, status);
+  return new KernelAttr<int32_t>{blockSize};
 }
 
 void ComputeSampled(void* kernel, TF_OpKernelContext* ctx) {
@@ -224,26 +231,20 @@ void ComputeSampled(void* kernel, TF_OpKernelContext* ctx) {
       !CheckRank(call, blockRow, "block_row", 1) || !CheckRank(call, blockCol, "block_col", 1)) {
     return;
   }
-  const int64_t b = static_cast<SampledKernel*>(kernel)->blockSize;
+  const int64_t b = static_cast<KernelAttr<int32_t>*>(kernel)->value;
   const int64_t rows = TF_Dim(a, 0), aCols = TF_Dim(a, 1), cCols = TF_Dim(c, 1);
   if (TF_Dim(c, 0) != rows) {
-    call.Fail("inputs 'a' and 'b' must have the same number of rows, but got shapes " +
-              ShapeOf(a) + " and " + ShapeOf(c));
+    call.Fail("inputs 'a' and 'b' must have the same number of rows, but got shapes ", ShapeOf(a),
+              " and ", ShapeOf(c));
     return;
   }
   if (aCols % b != 0 || cCols % b != 0) {
-    std::ostringstream out;
-    out << "inputs 'a' and 'b' must have a multiple of block_size " << b
-        << " columns, but got shapes " << ShapeOf(a) << " and " << ShapeOf(c);
-    call.Fail(out.str());
+    call.Fail("inputs 'a' and 'b' must have a multiple of block_size ", b,
+              " columns, but got shapes ", ShapeOf(a), " and ", ShapeOf(c));
     return;
   }
   const int64_t nnz = TF_Dim(blockRow, 0);
-  if (TF_Dim(blockCol, 0) != nnz) {
-    call.Fail("inputs 'block_row' and 'block_col' must have the same length, but got shapes " +
-              ShapeOf(blockRow) + " and " + ShapeOf(blockCol));
-    return;
-  }
+  if (!CheckSameLength(call, blockRow, "block_row", blockCol, "block_col")) return;
   if (!CheckIndices(call, blockRow, "block_row", aCols / b, "block row of a^T . b") ||
       !CheckIndices(call, blockCol, "block_col", cCols / b, "block column of a^T . b")) {
     return;
@@ -263,8 +264,6 @@ void ComputeSampled(void* kernel, TF_OpKernelContext* ctx) {
   args.out = static_cast<float*>(TF_TensorData(out));
   Sampled(args);
 }
-
-void DeleteSampled(void* kernel) { delete static_cast<SampledKernel*>(kernel); }
 
 // Eager execution never asks for shapes; graph users get an unknown shape.
 void UnknownShape(TF_ShapeInferenceContext* ctx, TF_Status* status) {
@@ -308,7 +307,7 @@ const OpSpec kMatMulOp = {
     {"x: float", "w: float", "ptr: int32", "other: int32", "block: int32"},
     "y: float",
     "transpose_w: bool = false",
-    &CreateMatMul, &ComputeMatMul, &DeleteMatMul,
+    &CreateMatMul, &ComputeMatMul, &DeleteKernel<bool>,
 };
 
 const OpSpec kSampledOp = {
@@ -316,7 +315,7 @@ const OpSpec kSampledOp = {
     {"a: float", "b: float", "block_row: int32", "block_col: int32"},
     "out: float",
     "block_size: int",
-    &CreateSampled, &ComputeSampled, &DeleteSampled,
+    &CreateSampled, &ComputeSampled, &DeleteKernel<int32_t>,
 };
 
 }  // namespace
