@@ -22,9 +22,3 @@ export function unroll(n: number, line: (i: number) => string): string {
 export function unroll2(n: number, m: number, line: (i: number, j: number) => string): string {
   return unroll(n * m, q => line(Math.floor(q / m), q % m));
 }
-
-/** Workgroups of `workgroupX` invocations covering `outputShape` one vec4 each. */
-export function vec4Dispatch(outputShape: number[], workgroupX: number): [number, number, number] {
-  const vec4s = outputShape.reduce((p, d) => p * d, 1) / 4;
-  return [Math.ceil(vec4s / workgroupX), 1, 1];
-}

@@ -3,25 +3,15 @@
  * partial sums [numSegments * M, b] of group g's segments (their range is in
  * the product table), one vec4 of output per invocation.
  */
-import {vec4Dispatch} from './program_util';
-import type {WebGPUProgramLike} from './webgpu_types';
+import {Vec4Program} from './vec4_program';
 
-export class SegmentSumProgram implements WebGPUProgramLike {
+export class SegmentSumProgram extends Vec4Program {
   variableNames = ['Partial', 'Table'];
   variableComponents = [4, 1];
-  outputComponent = 4;
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = {x: [0, 1]};
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
-  size = true;
   uniforms = 'groupBase : i32,';
 
   constructor(rows: number, outputCols: number, private readonly blockSize: number) {
-    this.outputShape = [rows, outputCols];
-    this.dispatch = vec4Dispatch(this.outputShape, this.workgroupSize[0]);
-    this.shaderKey = `blockSparseSegmentSum_b${blockSize}`;
+    super([rows, outputCols], `blockSparseSegmentSum_b${blockSize}`);
   }
 
   getUserCode(): string {

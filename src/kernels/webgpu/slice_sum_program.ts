@@ -2,24 +2,15 @@
  * Second pass of a sampled product split over M: out[i] = sum over the
  * slices s of partial[s, i], one vec4 per invocation.
  */
-import {vec4Dispatch} from './program_util';
-import type {WebGPUProgramLike} from './webgpu_types';
+import {Vec4Program} from './vec4_program';
 
-export class SliceSumProgram implements WebGPUProgramLike {
+export class SliceSumProgram extends Vec4Program {
   variableNames = ['Partial'];
   variableComponents = [4];
-  outputComponent = 4;
-  outputShape: number[];
-  shaderKey = 'blockSparseSliceSum';
-  dispatchLayout = {x: [0]};
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number] = [64, 1, 1];
-  size = true;
   uniforms = 'slices : i32,';
 
   constructor(outputShape: number[]) {
-    this.outputShape = outputShape;
-    this.dispatch = vec4Dispatch(outputShape, this.workgroupSize[0]);
+    super(outputShape, 'blockSparseSliceSum');
   }
 
   getUserCode(): string {
