@@ -15,8 +15,8 @@
  * several segments, the output is the partial sum per segment,
  * [numSegments * M, b], added up by SegmentSumProgram.
  */
-import {FLAT_WORKGROUP_INDEX, flatDispatch, unroll, unroll2} from './program_util';
-import type {WebGPUProgramLike} from './webgpu_types';
+import {FlatProgram} from './flat_programs';
+import {FLAT_WORKGROUP_INDEX, unroll, unroll2} from './program_util';
 
 export interface MatMulTiling {
   blockSize: number;
@@ -44,15 +44,9 @@ export function matMulTiling(blockSize: number, rows: number): MatMulTiling {
   return {blockSize, kTile, rowsPerThread, vec4PerThread, threadsX, threadsY};
 }
 
-export class BlockSparseMatMulProgram implements WebGPUProgramLike {
+export class BlockSparseMatMulProgram extends FlatProgram {
   variableNames = ['X', 'W', 'Table'];
   variableComponents = [4, 4, 1];
-  outputComponent = 4;
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = {x: [0, 1]};
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
   uniforms = 'numSegments : i32, segmentBase : i32, entryBase : i32,';
   private readonly tileRows: number;
 
@@ -65,13 +59,13 @@ export class BlockSparseMatMulProgram implements WebGPUProgramLike {
       private readonly tiling: MatMulTiling, private readonly transposeW: boolean,
       private readonly split: boolean) {
     const {blockSize, kTile, rowsPerThread, vec4PerThread, threadsX, threadsY} = tiling;
-    this.tileRows = threadsY * rowsPerThread;
-    this.outputShape = split ? [numSegments * rows, blockSize] : [rows, outputCols];
-    this.workgroupSize = [threadsX * threadsY, 1, 1];
-    this.dispatch = flatDispatch(Math.ceil(rows / this.tileRows) * numSegments);
-    this.shaderKey = `blockSparseMatMul_b${blockSize}_k${kTile}_r${rowsPerThread}x${
-        threadsY}_c${vec4PerThread}x${threadsX}_${transposeW ? 'T' : 'N'}_${
-        split ? 'split' : 'direct'}`;
+    const tileRows = threadsY * rowsPerThread;
+    super(
+        split ? [numSegments * rows, blockSize] : [rows, outputCols],
+        `blockSparseMatMul_b${blockSize}_k${kTile}_r${rowsPerThread}x${threadsY}_c${
+            vec4PerThread}x${threadsX}_${transposeW ? 'T' : 'N'}_${split ? 'split' : 'direct'}`,
+        threadsX * threadsY, Math.ceil(rows / tileRows) * numSegments);
+    this.tileRows = tileRows;
   }
 
   getUserCode(): string {

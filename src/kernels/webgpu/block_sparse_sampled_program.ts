@@ -10,8 +10,8 @@
  * to spread) the output is [chunks, nnz, b, b] partial sums, added up by
  * SliceSumProgram.
  */
-import {FLAT_WORKGROUP_INDEX, flatDispatch, unroll, unroll2} from './program_util';
-import type {WebGPUProgramLike} from './webgpu_types';
+import {FlatProgram} from './flat_programs';
+import {FLAT_WORKGROUP_INDEX, unroll, unroll2} from './program_util';
 
 export interface SampledTiling {
   blockSize: number;
@@ -35,26 +35,20 @@ export function sampledTiling(blockSize: number): SampledTiling {
   return {blockSize, blocksPerGroup, tileM, vec4PerThread, threadsX, threadsY};
 }
 
-export class BlockSparseSampledProgram implements WebGPUProgramLike {
+export class BlockSparseSampledProgram extends FlatProgram {
   variableNames = ['A', 'B', 'Table'];
   variableComponents = [4, 4, 1];
-  outputComponent = 4;
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout = {x: [0, 1, 2]};
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
   uniforms = 'numBlocks : i32, numChunks : i32, chunkRows : i32, chunkTiles : i32,';
 
   /** chunks > 1: output [chunks * nnz, b, b] partial sums over chunks of chunkRows rows. */
   constructor(
       nnzBlocks: number, chunks: number, private readonly tiling: SampledTiling) {
     const {blockSize: b, blocksPerGroup, tileM, vec4PerThread, threadsX, threadsY} = tiling;
-    this.outputShape = [chunks * nnzBlocks, b, b];
-    this.workgroupSize = [blocksPerGroup * threadsX * threadsY, 1, 1];
-    this.dispatch = flatDispatch(Math.ceil(nnzBlocks / blocksPerGroup) * chunks);
-    this.shaderKey = `blockSparseSampled_b${b}_g${blocksPerGroup}_m${tileM}_c${
-        vec4PerThread}x${threadsX}x${threadsY}`;
+    super(
+        [chunks * nnzBlocks, b, b],
+        `blockSparseSampled_b${b}_g${blocksPerGroup}_m${tileM}_c${vec4PerThread}x${threadsX}x${
+            threadsY}`,
+        blocksPerGroup * threadsX * threadsY, Math.ceil(nnzBlocks / blocksPerGroup) * chunks);
   }
 
   getUserCode(): string {

@@ -1,5 +1,5 @@
 /** Zeros of a given shape (x . W for a layout without blocks), vec4 per invocation. */
-import {Vec4Program} from './vec4_program';
+import {Vec4Program} from './flat_programs';
 
 export class FillZerosProgram extends Vec4Program {
   variableNames: string[] = [];

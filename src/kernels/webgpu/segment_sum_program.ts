@@ -3,7 +3,7 @@
  * partial sums [numSegments * M, b] of group g's segments (their range is in
  * the product table), one vec4 of output per invocation.
  */
-import {Vec4Program} from './vec4_program';
+import {Vec4Program} from './flat_programs';
 
 export class SegmentSumProgram extends Vec4Program {
   variableNames = ['Partial', 'Table'];

@@ -2,7 +2,7 @@
  * Second pass of a sampled product split over M: out[i] = sum over the
  * slices s of partial[s, i], one vec4 per invocation.
  */
-import {Vec4Program} from './vec4_program';
+import {Vec4Program} from './flat_programs';
 
 export class SliceSumProgram extends Vec4Program {
   variableNames = ['Partial'];
