@@ -51,3 +51,20 @@ export function defineKernel<Name extends BlockSparseKernelName, Backend>(
     }),
   };
 }
+
+/**
+ * A `GradConfig` for `kernelName` whose function sees the upstream gradient
+ * (our kernels have one output, so one tensor), the saved inputs and typed
+ * attrs.
+ */
+export function defineGradient<Name extends BlockSparseKernelName>(
+    kernelName: Name, inputsToSave: Array<keyof KernelInputs<Name>&string>,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], attrs: KernelAttrs<Name>) =>
+        Record<keyof KernelInputs<Name>&string, () => tf.Tensor>): tf.GradConfig {
+  return {
+    kernelName,
+    inputsToSave,
+    gradFunc: (dy, saved, attrs) =>
+        gradFunc(dy as tf.Tensor, saved, attrsOf(kernelName, attrs)),
+  };
+}
