@@ -9,12 +9,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
 
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
+import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
 import {loadNativeAddon, NativeAddon} from '../../src/kernels/tensorflow/native_addon';
 import type {TFEOpAttr, TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import {TOLERANCE} from '../conformance/cases';
 import {conformanceLayouts} from '../util/layouts';
 import {createRng, freshSeed, randomNormal} from '../util/random';
-import {denseFromBlocks, matMul64, relativeError} from '../util/reference';
+import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
 
 function addon(): NativeAddon {
   const load = loadNativeAddon();
@@ -80,6 +81,22 @@ describe('tensorflow native ops', () => {
       tf.dispose(y);
     });
   }
+
+  // With at least two 256-row chunks per thread, the sampled product gives
+  // each thread whole chunks and its own partial result, then adds them
+  // (block_products_impl.h, SampledWith); the conformance shapes have fewer.
+  it('sampled a^T . b over many row chunks matches the dense reference', async () => {
+    const seed = freshSeed();
+    const rng = createRng(seed);
+    const {layout} = conformanceLayouts(3, 3, 32, rng)[1];  // holes
+    const rows = 2 * 256 * addon().numThreads + 77;
+    const {inputSize: K, outputSize: N} = layout;
+    const a = randomNormal(rows * K, rng), b = randomNormal(rows * N, rng);
+    const out = blockSparseSampledMatMul(tf.tensor2d(a, [rows, K]), tf.tensor2d(b, [rows, N]), layout);
+    const expected = blocksFromDense(matMul64(a, [rows, K], b, [rows, N], true, false), layout);
+    expect(relativeError(await out.data(), expected), `seed ${seed}`).to.be.below(TOLERANCE);
+    tf.dispose(out);
+  });
 
   describe('TfjsBlockSparseMatMul rejects', () => {
     const matMul = (x: number[], w: number[], ptr: number[], other: number[], block: number[],
