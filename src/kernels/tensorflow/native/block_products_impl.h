@@ -103,6 +103,12 @@ void PanelTile(const float* panel, const float* blocks, int b, int j0,
   }
 }
 
+// Copies this small (floats) are made by the calling thread alone: handing
+// them to the pool costs a wait for the slowest thread, and right after a
+// TensorFlow op its pool's spinning threads often hold the other core.
+constexpr int64_t kSmallCopyFloats = 128 * 1024;
+bool IsSmall(int64_t floats) { return floats <= kSmallCopyFloats; }
+
 // Scratch that lives on the calling thread and only grows: re-allocating
 // megabytes per call would fault in fresh pages every time.
 float* Scratch(std::vector<float>& buffer, size_t floats) {
@@ -174,12 +180,13 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   const int64_t panelsPerTask = std::max<int64_t>(1, kTaskRows / MR);
   const int64_t rowTasks = (numPanels + panelsPerTask - 1) / panelsPerTask;
 
-  // Blocks are packed when transposed, or when several row tasks read them
-  // again; a single pass over unpacked blocks costs less than packing them.
+  // Blocks are packed when transposed, or when more than two row tasks read
+  // them again; one or two passes over unpacked blocks cost less than
+  // packing them (2 MB at an LSTM step's shapes).
   static thread_local std::vector<float> blockBuffer;
   const float* blocks = args.blocks;
   const int32_t* blockIndex = table.block;
-  if (args.transposeBlocks || rowTasks > 1) {
+  if (args.transposeBlocks || rowTasks > 2) {
     const int64_t entries = table.ptr[numGroups];
     float* packed = Scratch(blockBuffer, static_cast<size_t>(entries * b * b));
     PackBlocks(args.blocks, table, b, args.transposeBlocks, packed);
@@ -229,7 +236,11 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   // task and one output column, so every core has work.
   static thread_local std::vector<float> panelBuffer;
   float* panels = Scratch(panelBuffer, static_cast<size_t>(numPanels * inner * MR));
-  ParallelFor(numPanels, [&](int64_t p) { pack(p, panels + p * inner * MR); });
+  if (IsSmall(numPanels * inner * MR)) {
+    for (int64_t p = 0; p < numPanels; ++p) pack(p, panels + p * inner * MR);
+  } else {
+    ParallelFor(numPanels, [&](int64_t p) { pack(p, panels + p * inner * MR); });
+  }
   ParallelFor(rowTasks * numGroups, [&](int64_t task) {
     const int64_t g = task % numGroups;
     const int64_t first = (task / numGroups) * panelsPerTask;
@@ -441,7 +452,8 @@ void SampledWith(const SampledArgs& args) {
   float* cPacked = aPacked + aPanels * maxDepth * b;
   for (int64_t m0 = 0; m0 < rows; m0 += kSampledDepth) {
     const int64_t depth = std::min(kSampledDepth, rows - m0);
-    PackSampledChunk<MR>(args, aSlot, cSlot, m0, depth, aPacked, cPacked, true);
+    PackSampledChunk<MR>(args, aSlot, cSlot, m0, depth, aPacked, cPacked,
+                         !IsSmall((aPanels + cPanels) * depth * b));
     ParallelFor(nnz, [&](int64_t v) {
       SumSampledBlock<MR, NV>(args, v, aSlot, cSlot, aPacked, cPacked, depth,
                               args.out + v * b * b, m0 > 0);
