@@ -14,12 +14,14 @@ export const BLOCK_GRIDS: BlockGrid[] = [
 ];
 
 /**
- * Leading dims of x: a single row, odd row counts, and batch dims. 393 rows
- * make 9 row tasks of 48 for the native x . W, enough for its path where
- * each row task packs its own rows (at least 4 per thread; the 1-thread
- * portable run and 2-core machines get it), and 4 row chunks of 128 for
- * its sampled product; fewer rows take its column-task path.
+ * Leading dims of x: a single row, odd row counts, and batch dims. They
+ * also reach every path of the native x . W (row tasks of 48 rows): 33 rows
+ * make one row task, 80 two (blocks read unpacked), 145 four (blocks
+ * packed, tasks per row task and column), and 393 nine, enough for the path
+ * where each row task packs its own rows (at least 4 per thread; the
+ * 1-thread portable run and 2-core machines get it). 393 rows are two
+ * 256-row chunks of its sampled product.
  */
-export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [3, 131]];
+export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [2, 40], [5, 29], [3, 131]];
 
 export const TOLERANCE = 1e-5;
