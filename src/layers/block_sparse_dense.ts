@@ -27,7 +27,7 @@ import {blockVarianceScaling, blockWeightInitializer} from './block_initializer'
 import {ActivationIdentifier, ActivationLike, InitializerIdentifier, InitializerLike, RegularizerIdentifier, RegularizerLike, resolveActivation, resolveInitializer, resolveRegularizer, serializeActivation, serializeObject} from './keras_objects';
 import {LayoutLike} from './layout_config';
 import {checkInputFeatures, checkUnits, layerBlockSize, SparseKernel} from './sparse_kernel';
-import {checkWeightValues, checkWritesOf, WeightLayout} from './weight_layouts';
+import {checkWeightValues, checkWritesOf, plainWeight, WeightLayout} from './weight_layouts';
 
 export interface BlockSparseDenseArgs extends LayerArgs {
   /** Output features; a multiple of `blockSize`. */
@@ -85,6 +85,7 @@ export class BlockSparseDense extends tfl.layers.Layer {
       density: args.density,
       layoutArg: 'layout',
       densityArg: 'density',
+      shapeName: 'input features x units',
       units: this.units,
       tiles: 1,
       denseByDefault: false,
@@ -136,17 +137,9 @@ export class BlockSparseDense extends tfl.layers.Layer {
   /** The kernel with its layout, then the bias; empty until built. */
   weightLayouts(): WeightLayout[] {
     if (this.kernel == null) return [];
-    const weights: WeightLayout[] = [{
-      name: 'kernel',
-      variable: this.kernel,
-      layout: this.sparseKernel.layout,
-      layoutArg: 'layout'
-    }];
-    if (this.bias != null) {
-      weights.push(
-          {name: 'bias', variable: this.bias, layout: null, layoutArg: null});
-    }
-    return weights;
+    const kernel = this.sparseKernel.weight('kernel', this.kernel);
+    return this.bias == null ? [kernel] :
+                               [kernel, plainWeight('bias', this.bias)];
   }
 
   override setWeights(weights: tf.Tensor[]): void {
@@ -160,9 +153,8 @@ export class BlockSparseDense extends tfl.layers.Layer {
     const inputDim = checkInputFeatures(
         FN, shape, this.blockSize, 'the layout\'s rows');
     const layout = this.sparseKernel.resolve(
-        inputDim, {layoutType: this.layoutType, seed: this.seed,
-                   blockSize: this.blockSize},
-        'input features x units');
+        inputDim,
+        {layoutType: this.layoutType, seed: this.seed, blockSize: this.blockSize});
     this.kernel = this.addWeight(
         'kernel', layout.weightShape, 'float32',
         blockWeightInitializer(layout, this.kernelInitializer),

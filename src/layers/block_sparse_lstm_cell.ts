@@ -36,7 +36,7 @@ import {ActivationIdentifier, ActivationLike, InitializerIdentifier, Initializer
 import {LayoutLike} from './layout_config';
 import {dropoutRate, SequenceDropout} from './sequence_dropout';
 import {checkInputFeatures, checkUnits, layerBlockSize, SparseKernel} from './sparse_kernel';
-import {checkWeightValues, checkWritesOf, WeightLayout} from './weight_layouts';
+import {checkWeightValues, checkWritesOf, plainWeight, WeightLayout} from './weight_layouts';
 
 export interface BlockSparseLSTMCellArgs extends LayerArgs {
   units: number;
@@ -139,6 +139,7 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
       density: args.kernelDensity,
       layoutArg: 'kernelLayout',
       densityArg: 'kernelDensity',
+      shapeName: 'input features x units',
     });
     this.recurrentSpec = new SparseKernel(FN, {
       ...kernelArgs,
@@ -146,14 +147,16 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
       density: args.recurrentDensity,
       layoutArg: 'recurrentLayout',
       densityArg: 'recurrentDensity',
+      shapeName: 'units x units',
     });
     this.blockSize = layerBlockSize(
         FN, args.blockSize, this.units, [this.kernelSpec, this.recurrentSpec]);
     this.layoutType = args.layoutType ?? 'balanced';
     checkLayoutType(FN, 'layoutType', this.layoutType);
     this.seed = args.seed ?? 0;
-    // The recurrent kernel's rows are known now: check a given layout early.
-    this.resolveLayout(this.recurrentSpec, this.units, this.seed + 1, true);
+    // The recurrent kernel's shape is known now: its layout (given and
+    // checked, or generated) is ready before build.
+    this.resolveLayout(this.recurrentSpec, this.units, this.seed + 1);
     this.activation =
         resolveActivation(args.activation ?? 'tanh', 'activation', FN);
     this.recurrentActivation = resolveActivation(
@@ -217,25 +220,12 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   /** Kernel, recurrent kernel (each with its layout or null), bias. */
   weightLayouts(): WeightLayout[] {
     if (this.kernel == null || this.recurrentKernel == null) return [];
-    const weights: WeightLayout[] = [
-      {
-        name: 'kernel',
-        variable: this.kernel,
-        layout: this.kernelSpec.layout,
-        layoutArg: this.kernelSpec.layoutArg
-      },
-      {
-        name: 'recurrent_kernel',
-        variable: this.recurrentKernel,
-        layout: this.recurrentSpec.layout,
-        layoutArg: this.recurrentSpec.layoutArg
-      },
+    const kernels = [
+      this.kernelSpec.weight('kernel', this.kernel),
+      this.recurrentSpec.weight('recurrent_kernel', this.recurrentKernel),
     ];
-    if (this.bias != null) {
-      weights.push(
-          {name: 'bias', variable: this.bias, layout: null, layoutArg: null});
-    }
-    return weights;
+    return this.bias == null ? kernels :
+                               [...kernels, plainWeight('bias', this.bias)];
   }
 
   override setWeights(weights: tf.Tensor[]): void {
@@ -244,13 +234,11 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   }
 
   /** The kernel's full layout, generated on first use; null when dense. */
-  private resolveLayout(
-      spec: SparseKernel, rows: number, seed: number,
-      recurrent: boolean): BlockLayout|null {
+  private resolveLayout(spec: SparseKernel, rows: number, seed: number):
+      BlockLayout|null {
     if (!spec.sparse) return null;
     return spec.resolve(
-        rows, {layoutType: this.layoutType, seed, blockSize: this.blockSize!},
-        recurrent ? 'units x units' : 'input features x units');
+        rows, {layoutType: this.layoutType, seed, blockSize: this.blockSize!});
   }
 
   override build(inputShape: tfl.Shape|tfl.Shape[]): void {
@@ -261,11 +249,11 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
             FN, shape, this.blockSize!, 'the input kernel\'s rows') :
         shape[shape.length - 1] as number;
     this.kernel = this.addKernel(
-        'kernel', this.resolveLayout(this.kernelSpec, inputDim, this.seed, false),
+        'kernel', this.resolveLayout(this.kernelSpec, inputDim, this.seed),
         inputDim, this.kernelInitializer, this.kernelRegularizer);
     this.recurrentKernel = this.addKernel(
         'recurrent_kernel',
-        this.resolveLayout(this.recurrentSpec, this.units, this.seed + 1, true),
+        this.resolveLayout(this.recurrentSpec, this.units, this.seed + 1),
         this.units, this.recurrentInitializer, this.recurrentRegularizer);
     if (this.useBias) {
       this.bias = this.addWeight(

@@ -13,11 +13,14 @@
  * ```js
  * const kernel = new SparseKernel('blockSparseLSTMCell', {
  *     layout: undefined, density: 0.25, layoutArg: 'kernelLayout',
- *     densityArg: 'kernelDensity', units: 64, tiles: 4, denseByDefault: true});
- * kernel.resolve(128, {layoutType: 'balanced', seed: 0, blockSize: 16},
- *                'input features x units');  // a [128, 256] layout
+ *     densityArg: 'kernelDensity', shapeName: 'input features x units',
+ *     units: 64, tiles: 4, denseByDefault: true});
+ * kernel.resolve(128, {layoutType: 'balanced', seed: 0, blockSize: 16});
+ * // a [128, 256] layout: a generated [128, 64] one, once per gate
  * ```
  */
+import * as tfl from '@tensorflow/tfjs-layers';
+
 import {checkArgument} from '../errors';
 import {BlockLayout, BlockSize, checkBlockSize, checkDensity} from '../layout/block_layout';
 import {makeLayout} from '../layout/generators';
@@ -25,6 +28,7 @@ import {LayoutType} from '../layout/layout_types';
 import {tileColumns} from '../layout/tile_columns';
 
 import {layoutFromConfig, LayoutConfig, LayoutLike, layoutToConfig} from './layout_config';
+import type {WeightLayout} from './weight_layouts';
 
 export interface SparseKernelArgs {
   /** The layout argument's value, if given. */
@@ -34,6 +38,8 @@ export interface SparseKernelArgs {
   /** Names of the two arguments in the layer's config, for messages. */
   layoutArg: string;
   densityArg: string;
+  /** The kernel's rows and columns, for messages ('units x units'). */
+  shapeName: string;
   /** The layer's units: a per-unit layout has this many columns. */
   units: number;
   /** Copies of a per-unit layout along the kernel's columns. */
@@ -59,6 +65,7 @@ export class SparseKernel {
   readonly layoutArg: string;
   private readonly densityArg: string;
   private readonly fn: string;
+  private readonly shapeName: string;
   private readonly units: number;
   private readonly tiles: number;
   /** The layout as given, per unit or full width; null when generated. */
@@ -71,6 +78,7 @@ export class SparseKernel {
     this.fn = fn;
     this.layoutArg = args.layoutArg;
     this.densityArg = args.densityArg;
+    this.shapeName = args.shapeName;
     this.units = args.units;
     this.tiles = args.tiles;
     this.given = args.layout == null ?
@@ -104,11 +112,9 @@ export class SparseKernel {
 
   /**
    * The [rows, tiles * units] layout, generated on first call when none was
-   * given, and checked against the kernel's shape; `what` names the rows and
-   * columns in messages ('input features x units').
+   * given, and checked against the kernel's shape.
    */
-  resolve(rows: number, generator: LayoutGenerator, what: string):
-      BlockLayout {
+  resolve(rows: number, generator: LayoutGenerator): BlockLayout {
     this.full ??= this.widen(makeLayout(generator.layoutType, {
       inputSize: rows,
       outputSize: this.units,
@@ -122,13 +128,18 @@ export class SparseKernel {
     checkArgument(
         full.inputSize === rows && full.outputSize === tiles * units, this.fn,
         this.layoutArg,
-        `a layout of shape [${rows}, ${units}] (${what}${tiled})` +
+        `a layout of shape [${rows}, ${units}] (${this.shapeName}${tiled})` +
             (tiles === 1 ? '' : ` or [${rows}, ${tiles * units}]`),
         `a layout of shape [${described.inputSize}, ${described.outputSize}]`);
     checkArgument(
         full.nnzBlocks > 0, this.fn, this.layoutArg,
         'a layout with at least one block', described.toString());
     return full;
+  }
+
+  /** How the layer reports this kernel's weight (see `weightLayouts()`). */
+  weight(name: string, variable: tfl.LayerVariable): WeightLayout {
+    return {name, variable, layout: this.full, layoutArg: this.layoutArg};
   }
 
   /**

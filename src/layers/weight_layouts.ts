@@ -25,6 +25,12 @@ export interface WeightLayout {
   layoutArg: string|null;
 }
 
+/** A weight without a layout (a bias, a dense kernel). */
+export function plainWeight(name: string, variable: tfl.LayerVariable):
+    WeightLayout {
+  return {name, variable, layout: null, layoutArg: null};
+}
+
 /** A layer or cell that reports its weights (empty until it is built). */
 export interface ReportsWeightLayouts {
   weightLayouts(): WeightLayout[];
