@@ -6,7 +6,8 @@
  * One difference in how it runs: before the recurrence, the input projection
  * x . W + bias of every timestep is computed in one product over
  * [batch * time, inputDim] (one `blockSparseMatMul`, or one matMul when the
- * input kernel is dense), and each step then only adds h . U (`cell.step`).
+ * input kernel is dense), and each step then only adds h . U; the cell
+ * hands out both, with this call's dropout, from `cell.startSequence`.
  * The result is the same function as the step-by-step cell; the one product
  * is cheaper (one kernel launch, one weight-gradient product over all
  * timesteps). The time loop is our own (see `recur`), with tfjs's semantics.

@@ -85,7 +85,7 @@ export function resolveInitializer(
   if (hasApply(value)) return value as InitializerLike;
   if (typeof value === 'string') {
     if (isInitializerFactory(value)) {
-      // Factories that need arguments (constant) fail here as in tfjs.
+      // Each factory takes its own args type; a bare name means defaults.
       return (tfl.initializers[value] as (args: object) => Initializer)({});
     }
     return fromRegistry<InitializerLike>(

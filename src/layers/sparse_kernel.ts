@@ -22,7 +22,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import {checkArgument} from '../errors';
-import {BlockLayout, BlockSize, checkBlockSize, checkDensity} from '../layout/block_layout';
+import {BlockLayout, checkBlockSize, checkDensity} from '../layout/block_layout';
 import {makeLayout} from '../layout/generators';
 import {LayoutType} from '../layout/layout_types';
 import {tileColumns} from '../layout/tile_columns';
@@ -45,9 +45,9 @@ export interface SparseKernelArgs {
   /** Copies of a per-unit layout along the kernel's columns. */
   tiles: number;
   /**
-   * true: without a layout and below density 1 the kernel is a plain dense
-   * matrix (the LSTM's kernels). false: the kernel is always block-sparse and
-   * a layout or a density must be given (blockSparseDense).
+   * true: without a layout, at density 1 (the default), the kernel is a
+   * plain dense matrix (the LSTM's kernels). false: the kernel is always
+   * block-sparse and a layout or a density must be given (blockSparseDense).
    */
   denseByDefault: boolean;
 }
@@ -201,7 +201,7 @@ export function layerBlockSize(
  * multiple of the block size; returns it.
  */
 export function checkInputFeatures(
-    fn: string, shape: Array<number|null>, blockSize: BlockSize|number,
+    fn: string, shape: Array<number|null>, blockSize: number,
     what: string): number {
   const inputDim = shape[shape.length - 1];
   checkArgument(
