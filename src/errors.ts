@@ -7,10 +7,10 @@
  * Longest quoted value a message shows in full; a layout's `bitsHex` runs to
  * kilobytes, and a message that prints all of it hides the sentence around it.
  */
-export const MAX_QUOTED_LENGTH = 80;
+const MAX_QUOTED_LENGTH = 80;
 
 /** `text`, or its start and its length when it is longer than `maxLength`. */
-export function shorten(text: string, maxLength = MAX_QUOTED_LENGTH): string {
+function shorten(text: string, maxLength = MAX_QUOTED_LENGTH): string {
   if (text.length <= maxLength) return text;
   return `${text.slice(0, maxLength)}... (${text.length} characters)`;
 }

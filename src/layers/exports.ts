@@ -15,3 +15,4 @@ export {tileColumns} from '../layout/tile_columns';
 export {LayoutConfig, layoutFromConfig, LayoutLike, layoutToConfig} from './layout_config';
 export {pruneDense, PruneDenseArgs} from './prune';
 export {blockSparseSummary} from './summary';
+export {WeightLayout} from './weight_layouts';

@@ -36,7 +36,7 @@ export interface ReportsWeightLayouts {
   weightLayouts(): WeightLayout[];
 }
 
-export function reportsWeightLayouts(value: unknown):
+function reportsWeightLayouts(value: unknown):
     value is ReportsWeightLayouts {
   return value != null &&
       typeof (value as Partial<ReportsWeightLayouts>).weightLayouts ===
@@ -60,7 +60,7 @@ export function weightLayoutsOf(layer: unknown): WeightLayout[]|null {
  * that no longer matches its weights is named, not tfjs's bare "Shape
  * mismatch: [516,32,32] vs. [512,32,32]". `owner` names the layer.
  */
-export function checkWeightValue(
+function checkWeightValue(
     owner: string, weight: WeightLayout, value: tf.Tensor): void {
   const expected = weight.variable.read().shape;
   if (tf.util.arraysEqual(value.shape, expected)) return;
