@@ -24,11 +24,13 @@ export interface KernelArgs<Name extends BlockSparseKernelName, Backend> {
  */
 export function attrsOf<Name extends BlockSparseKernelName>(
     _kernelName: Name, attrs: tf.NamedAttrMap|undefined): KernelAttrs<Name> {
+  // The way out of the engine: the same object, typed again with its layout.
   return attrs as unknown as KernelAttrs<Name>;
 }
 
 export function toNamedAttrMap<Name extends BlockSparseKernelName>(
     _kernelName: Name, attrs: KernelAttrs<Name>): tf.NamedAttrMap {
+  // The way in to runKernel: the layout rides in a map typed for scalars.
   return attrs as unknown as tf.NamedAttrMap;
 }
 

@@ -73,6 +73,11 @@ export class BlockVarianceScaling extends tf.serialization.Serializable
         `'uniform' or 'normal'`, this.distribution);
   }
 
+  /** As tfjs's Initializer: the config holds no nested custom objects. */
+  fromConfigUsesCustomObjects(): boolean {
+    return false;
+  }
+
   applyToLayout(layout: BlockLayout, dtype: tf.DataType = 'float32'):
       tf.Tensor {
     const {blockSize, blockRows, blockCols, nnzBlocks} = layout;
@@ -144,20 +149,47 @@ export function blockVarianceScaling(args: BlockVarianceScalingArgs = {}):
 }
 
 /**
+ * An initializer computed by `apply`, for `addWeight`: tfjs-layers does not
+ * export its Initializer base class, so this is one by shape. Never
+ * serialized (the layer serializes the initializer it was given).
+ */
+class FunctionInitializer extends tf.serialization.Serializable {
+  /** @nocollapse */
+  static className = 'FunctionInitializer';
+
+  constructor(
+      readonly apply: (shape: number[], dtype?: tf.DataType) => tf.Tensor) {
+    super();
+  }
+
+  fromConfigUsesCustomObjects(): boolean {
+    return false;
+  }
+
+  getConfig(): tf.serialization.ConfigDict {
+    return {};
+  }
+}
+
+/** An initializer whose values come from `apply`. */
+export function initializerOf(
+    apply: (shape: number[], dtype?: tf.DataType) => tf.Tensor):
+    InitializerLike {
+  return new FunctionInitializer(apply);
+}
+
+/**
  * What `addWeight` is given for a block-sparse weight: fills
  * [nnzBlocks, b, b] from a layout-aware initializer directly, or from any
  * other tfjs initializer by cutting the layout's blocks out of its dense draw.
  */
 export function blockWeightInitializer(
     layout: BlockLayout, init: InitializerLike): InitializerLike {
-  const adapter = {
-    apply(_shape: number[], dtype?: tf.DataType): tf.Tensor {
-      if (isLayoutAware(init)) return init.applyToLayout(layout, dtype);
-      return tf.tidy(() => denseToBlocks(
-          tf.cast(init.apply([layout.inputSize, layout.outputSize], dtype),
-                  'float32'),
-          layout));
-    },
-  };
-  return adapter as unknown as InitializerLike;
+  return initializerOf((_shape, dtype) => {
+    if (isLayoutAware(init)) return init.applyToLayout(layout, dtype);
+    return tf.tidy(() => denseToBlocks(
+        tf.cast(init.apply([layout.inputSize, layout.outputSize], dtype),
+                'float32'),
+        layout));
+  });
 }

@@ -20,13 +20,14 @@ import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
-import {checkArgument} from '../errors';
-import {BlockLayout, checkBlockSize} from '../layout/block_layout';
-import {LayoutType} from '../layout/generators';
+import {BlockLayout} from '../layout/block_layout';
+import {checkLayoutType, LayoutType} from '../layout/layout_types';
 
 import {blockVarianceScaling, blockWeightInitializer} from './block_initializer';
 import {ActivationIdentifier, ActivationLike, InitializerIdentifier, InitializerLike, RegularizerIdentifier, RegularizerLike, resolveActivation, resolveInitializer, resolveRegularizer, serializeActivation, serializeObject} from './keras_objects';
-import {checkDensity, checkLayoutShape, checkLayoutType, generateLayout, layoutFromConfig, LayoutLike, layoutToConfig} from './layout_config';
+import {LayoutLike} from './layout_config';
+import {checkInputFeatures, checkUnits, layerBlockSize, SparseKernel} from './sparse_kernel';
+import {checkWeightValues, checkWritesOf, plainWeight, WeightLayout} from './weight_layouts';
 
 export interface BlockSparseDenseArgs extends LayerArgs {
   /** Output features; a multiple of `blockSize`. */
@@ -72,41 +73,28 @@ export class BlockSparseDense extends tfl.layers.Layer {
   readonly biasInitializer: InitializerLike;
   readonly kernelRegularizer: RegularizerLike|null;
   readonly biasRegularizer: RegularizerLike|null;
-  private layout_: BlockLayout|null;
-  private readonly requestedDensity: number|null;
+  private readonly sparseKernel: SparseKernel;
   private kernel: tfl.LayerVariable|null = null;
   private bias: tfl.LayerVariable|null = null;
 
   constructor(args: BlockSparseDenseArgs) {
     super(args);
-    checkArgument(
-        args != null && Number.isInteger(args.units) && args.units > 0, FN,
-        'units', 'a positive integer', args?.units);
-    this.units = args.units;
-    this.layout_ =
-        args.layout == null ? null : layoutFromConfig(args.layout, FN, 'layout');
-    const blockSize = args.blockSize ?? this.layout_?.blockSize;
-    checkArgument(
-        blockSize != null, FN, 'blockSize',
-        'given (or implied by a layout)', blockSize);
-    checkBlockSize(FN, blockSize);
-    this.blockSize = blockSize;
-    if (this.layout_ != null) {
-      checkArgument(
-          this.layout_.blockSize === blockSize, FN, 'layout',
-          `a layout with blockSize ${blockSize}`,
-          `blockSize ${this.layout_.blockSize}`);
-    }
-    checkArgument(
-        this.units % blockSize === 0, FN, 'units',
-        `a multiple of blockSize ${blockSize}`, this.units);
-    checkArgument(
-        this.layout_ != null || args.density != null, FN, 'density',
-        'given when no layout is given', args.density);
-    this.requestedDensity = args.density ?? null;
-    if (args.density != null) checkDensity(FN, 'density', args.density);
+    this.units = checkUnits(FN, args?.units);
+    this.sparseKernel = new SparseKernel(FN, {
+      layout: args.layout,
+      density: args.density,
+      layoutArg: 'layout',
+      densityArg: 'density',
+      shapeName: 'input features x units',
+      units: this.units,
+      tiles: 1,
+      denseByDefault: false,
+    });
+    // Never null: this layer's kernel is always sparse.
+    this.blockSize =
+        layerBlockSize(FN, args.blockSize, this.units, [this.sparseKernel])!;
     this.layoutType = args.layoutType ?? 'balanced';
-    checkLayoutType(FN, this.layoutType);
+    checkLayoutType(FN, 'layoutType', this.layoutType);
     this.seed = args.seed ?? 0;
     this.useBias = args.useBias ?? true;
     this.activation =
@@ -122,21 +110,19 @@ export class BlockSparseDense extends tfl.layers.Layer {
         resolveRegularizer(args.biasRegularizer, 'biasRegularizer', FN);
     const activity = resolveRegularizer(
         args.activityRegularizer, 'activityRegularizer', FN);
-    if (activity != null) {
-      this.activityRegularizer = activity as unknown as typeof this.activityRegularizer;
-    }
+    if (activity != null) this.activityRegularizer = activity;
     this.inputSpec = [new tfl.InputSpec({minNDim: 2})];
     this.supportsMasking = true;
   }
 
   /** The kernel's layout; null until built when it is generated. */
   get layout(): BlockLayout|null {
-    return this.layout_;
+    return this.sparseKernel.layout;
   }
 
   /** Fraction of the kernel's blocks kept. */
-  get density(): number|null {
-    return this.layout_?.density ?? this.requestedDensity;
+  get density(): number {
+    return this.sparseKernel.density;
   }
 
   /** The kernel's blocks [nnzBlocks, b, b] (a LayerVariable). */
@@ -148,41 +134,47 @@ export class BlockSparseDense extends tfl.layers.Layer {
     return this.bias;
   }
 
+  /** The kernel with its layout, then the bias; empty until built. */
+  weightLayouts(): WeightLayout[] {
+    if (this.kernel == null) return [];
+    const kernel = this.sparseKernel.weight('kernel', this.kernel);
+    return this.bias == null ? [kernel] :
+                               [kernel, plainWeight('bias', this.bias)];
+  }
+
+  override setWeights(weights: tf.Tensor[]): void {
+    checkWeightValues(this.owner(), this.weightLayouts(), weights);
+    super.setWeights(weights);
+  }
+
   override build(inputShape: tfl.Shape|tfl.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] :
                                                   inputShape) as tfl.Shape;
-    const inputDim = shape[shape.length - 1];
-    checkArgument(
-        inputDim != null && inputDim % this.blockSize === 0, FN, 'inputShape',
-        `[..., a multiple of blockSize ${this.blockSize}] (the layout's rows)`,
-        `[${shape.map(d => d ?? 'null').join(', ')}]`);
-    if (this.layout_ == null) {
-      this.layout_ = generateLayout(
-          {
-            density: this.requestedDensity!,
-            layoutType: this.layoutType,
-            seed: this.seed
-          },
-          inputDim, this.units, this.blockSize);
-    }
-    const layout = this.layout_;
-    checkLayoutShape(
-        FN, 'layout', layout, inputDim, this.units, 'input features x units');
-    checkArgument(
-        layout.nnzBlocks > 0, FN, 'layout', 'a layout with at least one block',
-        layout.toString());
+    const inputDim = checkInputFeatures(
+        FN, shape, this.blockSize, 'the layout\'s rows');
+    const layout = this.sparseKernel.resolve(
+        inputDim,
+        {layoutType: this.layoutType, seed: this.seed, blockSize: this.blockSize});
     this.kernel = this.addWeight(
         'kernel', layout.weightShape, 'float32',
-        blockWeightInitializer(layout, this.kernelInitializer) as never,
-        this.kernelRegularizer as never, true);
+        blockWeightInitializer(layout, this.kernelInitializer),
+        this.kernelRegularizer ?? undefined, true);
     if (this.useBias) {
       this.bias = this.addWeight(
-          'bias', [this.units], 'float32', this.biasInitializer as never,
-          this.biasRegularizer as never, true);
+          'bias', [this.units], 'float32', this.biasInitializer,
+          this.biasRegularizer ?? undefined, true);
+    }
+    for (const weight of this.weightLayouts()) {
+      checkWritesOf(weight, () => this.owner());
     }
     this.inputSpec =
         [new tfl.InputSpec({minNDim: 2, axes: {[-1]: inputDim}})];
     this.built = true;
+  }
+
+  /** How messages about the weights name this layer. */
+  private owner(): string {
+    return `${FN} '${this.name}'`;
   }
 
   override computeOutputShape(inputShape: tfl.Shape|tfl.Shape[]): tfl.Shape {
@@ -196,7 +188,7 @@ export class BlockSparseDense extends tfl.layers.Layer {
       this.invokeCallHook(inputs, kwargs);
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
       const $x = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
-      let y = blockSparseMatMul($x, this.kernel!.read(), this.layout_!);
+      let y = blockSparseMatMul($x, this.kernel!.read(), this.layout!);
       if (this.bias != null) y = tf.add(y, this.bias.read());
       return this.activation.apply(y);
     });
@@ -206,20 +198,16 @@ export class BlockSparseDense extends tfl.layers.Layer {
     const config: tf.serialization.ConfigDict = {
       units: this.units,
       blockSize: this.blockSize,
-      layout: this.layout_ == null ?
-          null :
-          layoutToConfig(this.layout_) as unknown as tf.serialization.ConfigDict,
-      density: this.density,
+      ...this.sparseKernel.toConfig(),
       layoutType: this.layoutType,
       seed: this.seed,
       activation: serializeActivation(this.activation),
       useBias: this.useBias,
-      kernelInitializer: serializeObject(this.kernelInitializer) as never,
-      biasInitializer: serializeObject(this.biasInitializer) as never,
-      kernelRegularizer: serializeObject(this.kernelRegularizer) as never,
-      biasRegularizer: serializeObject(this.biasRegularizer) as never,
-      activityRegularizer: serializeObject(
-          this.activityRegularizer as unknown as RegularizerLike) as never,
+      kernelInitializer: serializeObject(this.kernelInitializer),
+      biasInitializer: serializeObject(this.biasInitializer),
+      kernelRegularizer: serializeObject(this.kernelRegularizer),
+      biasRegularizer: serializeObject(this.biasRegularizer),
+      activityRegularizer: serializeObject(this.activityRegularizer),
     };
     return {...super.getConfig(), ...config};
   }

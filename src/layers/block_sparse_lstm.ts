@@ -6,7 +6,8 @@
  * One difference in how it runs: before the recurrence, the input projection
  * x . W + bias of every timestep is computed in one product over
  * [batch * time, inputDim] (one `blockSparseMatMul`, or one matMul when the
- * input kernel is dense), and each step then only adds h . U (`cell.step`).
+ * input kernel is dense), and each step then only adds h . U; the cell
+ * hands out both, with this call's dropout, from `cell.startSequence`.
  * The result is the same function as the step-by-step cell; the one product
  * is cheaper (one kernel launch, one weight-gradient product over all
  * timesteps). The time loop is our own (see `recur`), with tfjs's semantics.
@@ -28,7 +29,8 @@ import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 import {checkArgument} from '../errors';
 import {BlockLayout} from '../layout/block_layout';
 
-import {BlockSparseLSTMCell, BlockSparseLSTMCellArgs, dropoutMask} from './block_sparse_lstm_cell';
+import {BlockSparseLSTMCell, BlockSparseLSTMCellArgs, LSTMStep} from './block_sparse_lstm_cell';
+import {checkWeightValues, WeightLayout} from './weight_layouts';
 
 export interface BlockSparseLSTMArgs extends BlockSparseLSTMCellArgs {
   /** Return the whole sequence of outputs rather than the last; default false. */
@@ -59,31 +61,30 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
 
   constructor(args: BlockSparseLSTMArgs) {
     super({...args, cell: new BlockSparseLSTMCell(args)} as RNNLayerArgs);
+    this.cell.owner = `blockSparseLSTM '${this.name}'`;
   }
 
-  get units(): number {
-    return this.cell.units;
+  // The cell's configuration, forwarded as tf.layers.lstm forwards its
+  // cell's (layouts: [inputDim or units, 4 * units], null when dense).
+  get units(): number { return this.cell.units; }
+  get kernelLayout(): BlockLayout|null { return this.cell.kernelLayout; }
+  get recurrentLayout(): BlockLayout|null { return this.cell.recurrentLayout; }
+  get kernelDensity(): number { return this.cell.kernelDensity; }
+  get recurrentDensity(): number { return this.cell.recurrentDensity; }
+
+  /** The cell's weights: kernel, recurrent kernel, bias, with layouts. */
+  weightLayouts(): WeightLayout[] {
+    return this.cell.weightLayouts();
   }
-  /** [inputDim, 4 * units] input-kernel layout; null when dense. */
-  get kernelLayout(): BlockLayout|null {
-    return this.cell.kernelLayout;
-  }
-  /** [units, 4 * units] recurrent layout; null when dense. */
-  get recurrentLayout(): BlockLayout|null {
-    return this.cell.recurrentLayout;
-  }
-  get kernelDensity(): number {
-    return this.cell.kernelDensity;
-  }
-  get recurrentDensity(): number {
-    return this.cell.recurrentDensity;
+
+  override setWeights(weights: tf.Tensor[]): void {
+    checkWeightValues(this.cell.owner, this.weightLayouts(), weights);
+    super.setWeights(weights);
   }
 
   override call(inputs: tf.Tensor|tf.Tensor[], kwargs: Kwargs):
       tf.Tensor|tf.Tensor[] {
     return tf.tidy(() => {
-      const cell = this.cell;
-      cell.resetDropoutMasks();
       let x = inputs as tf.Tensor;
       let initialState = kwargs?.['initialState'] as tf.Tensor[] | undefined;
       if (Array.isArray(inputs)) {
@@ -99,26 +100,14 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
       checkArgument(
           states.length === 2, 'blockSparseLSTM', 'initialState',
           '2 tensors [h, c]', `${states.length} tensors`);
-      // The masks live for this call only: the tidy frees them, and the
-      // gradient tape keeps its own copies of what backprop needs.
-      if (training && cell.dropout > 0) {
-        const [batch, , inputDim] = x.shape;
-        x = tf.mul(x, tf.expandDims(
-                          dropoutMask([batch, inputDim], cell.dropout), 1));
-      }
-      if (training && cell.recurrentDropout > 0) {
-        cell.stateDropoutMask =
-            dropoutMask([x.shape[0], cell.units], cell.recurrentDropout);
-      }
-      try {
-        const {last, sequence, finalStates} =
-            this.recur(cell.projectInputs(x), states, mask, training);
-        if (this.stateful) this.resetStates(finalStates, training);
-        const output = this.returnSequences ? sequence! : last;
-        return this.returnState ? [output, ...finalStates] : output;
-      } finally {
-        cell.stateDropoutMask = null;
-      }
+      // The dropout masks live for this call only: the tidy frees them, and
+      // the gradient tape keeps its own copies of what backprop needs.
+      const {projected, step} = this.cell.startSequence(x, training);
+      const {last, sequence, finalStates} =
+          this.recur(projected, step, states, mask);
+      if (this.stateful) this.resetStates(finalStates, training);
+      const output = this.returnSequences ? sequence! : last;
+      return this.returnState ? [output, ...finalStates] : output;
     });
   }
 
@@ -132,8 +121,8 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
    * tf.layers.lstm returns zeros on webgpu). A select makes a real float mask.
    */
   private recur(
-      projected: tf.Tensor, initial: tf.Tensor[], mask: tf.Tensor|undefined,
-      training: boolean):
+      projected: tf.Tensor, step: LSTMStep, initial: tf.Tensor[],
+      mask: tf.Tensor|undefined):
       {last: tf.Tensor, sequence: tf.Tensor|null, finalStates: tf.Tensor[]} {
     const steps = splitTime(projected);
     let keeps: tf.Tensor[]|null = null;
@@ -149,7 +138,7 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
     const outputs: tf.Tensor[] = [];
     for (const t of order) {
       [h, c] = tf.tidy(() => {
-        const [hNew, cNew] = this.cell.step(steps[t], h, c, training);
+        const [hNew, cNew] = step(steps[t], h, c);
         if (keeps == null) return [hNew, cNew];
         const keep = keeps[t], drop = tf.sub(1, keep);
         return [

@@ -8,7 +8,7 @@
  * input kernel is one [inputDim, 4 * units] matrix and the recurrent kernel
  * one [units, 4 * units] matrix, each held as a single BlockLayout. A layout
  * given (or generated) for one gate, [inputDim, units], is tiled four times
- * along the columns (`tileColumns`), so every gate of a unit sees the same
+ * along the columns (see `SparseKernel`), so every gate of a unit sees the same
  * inputs; a full [inputDim, 4 * units] layout is used as given. Either way
  * x . W is one `blockSparseMatMul` for all gates (and, in `blockSparseLSTM`,
  * for all timesteps at once), and h . U one call per step. With dense
@@ -28,12 +28,15 @@ import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {checkArgument} from '../errors';
-import {BlockLayout, checkBlockSize} from '../layout/block_layout';
-import {LayoutType} from '../layout/generators';
+import {BlockLayout} from '../layout/block_layout';
+import {checkLayoutType, LayoutType} from '../layout/layout_types';
 
-import {blockVarianceScaling, blockWeightInitializer} from './block_initializer';
+import {blockVarianceScaling, blockWeightInitializer, initializerOf} from './block_initializer';
 import {ActivationIdentifier, ActivationLike, InitializerIdentifier, InitializerLike, RegularizerIdentifier, RegularizerLike, resolveActivation, resolveInitializer, resolveRegularizer, serializeActivation, serializeObject} from './keras_objects';
-import {checkDensity, checkLayoutShape, checkLayoutType, generateLayout, layoutFromConfig, LayoutLike, layoutToConfig, tileColumns} from './layout_config';
+import {LayoutLike} from './layout_config';
+import {dropoutRate, SequenceDropout} from './sequence_dropout';
+import {checkInputFeatures, checkUnits, layerBlockSize, SparseKernel} from './sparse_kernel';
+import {checkWeightValues, checkWritesOf, plainWeight, WeightLayout} from './weight_layouts';
 
 export interface BlockSparseLSTMCellArgs extends LayerArgs {
   units: number;
@@ -81,31 +84,9 @@ export interface BlockSparseLSTMCellArgs extends LayerArgs {
 const FN = 'blockSparseLSTMCell';
 const GATES = 4;
 
-/** One of the two kernels: dense, or sparse with a (maybe pending) layout. */
-interface KernelSpec {
-  sparse: boolean;
-  /** Full [rows, 4 * units] layout once known. */
-  layout: BlockLayout|null;
-  /** A given layout before build (per gate or full). */
-  given: BlockLayout|null;
-  density: number;
-}
-
-function kernelSpec(
-    layoutArg: LayoutLike|undefined, densityArg: number|undefined,
-    layoutName: string, densityName: string): KernelSpec {
-  const given =
-      layoutArg == null ? null : layoutFromConfig(layoutArg, FN, layoutName);
-  if (densityArg != null) checkDensity(FN, densityName, densityArg);
-  const density = given?.density ?? densityArg ?? 1;
-  return {sparse: given != null || density < 1, layout: null, given, density};
-}
-
-function dropoutRate(fn: string, arg: string, value: number|undefined): number {
-  const rate = value ?? 0;
-  checkArgument(rate >= 0 && rate < 1, fn, arg, 'a number in [0, 1)', value);
-  return rate;
-}
+/** One LSTM step from the projected input z: the new [h, c]. */
+export type LSTMStep = (z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor) =>
+    [tf.Tensor, tf.Tensor];
 
 export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   /** @nocollapse */
@@ -128,60 +109,54 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   readonly recurrentDropout: number;
   /** [units, units]: h and c. */
   readonly stateSize: number[];
+  /**
+   * How messages about the weights name their layer: the cell, or the
+   * `blockSparseLSTM` around it (which sets this).
+   */
+  owner: string;
 
-  /** Dropout masks, kept for a whole sequence (as tfjs's LSTMCell does). */
-  inputDropoutMask: tf.Tensor|null = null;
-  stateDropoutMask: tf.Tensor|null = null;
-
-  private readonly kernelSpec: KernelSpec;
-  private readonly recurrentSpec: KernelSpec;
+  private readonly kernelSpec: SparseKernel;
+  private readonly recurrentSpec: SparseKernel;
   private kernel: tfl.LayerVariable|null = null;
   private recurrentKernel: tfl.LayerVariable|null = null;
   private bias: tfl.LayerVariable|null = null;
+  /**
+   * The dropout of the sequence tfjs's rnn() is stepping through: tfjs does
+   * not tell a cell where a sequence starts, so its masks stay until
+   * `resetDropoutMasks()`, as with tfjs's LSTMCell.
+   */
+  private rnnDropout: SequenceDropout|null = null;
 
   constructor(args: BlockSparseLSTMCellArgs) {
     super(args);
-    checkArgument(
-        args != null && Number.isInteger(args.units) && args.units > 0, FN,
-        'units', 'a positive integer', args?.units);
-    this.units = args.units;
+    this.units = checkUnits(FN, args?.units);
     this.stateSize = [this.units, this.units];
-    this.kernelSpec = kernelSpec(
-        args.kernelLayout, args.kernelDensity, 'kernelLayout', 'kernelDensity');
-    this.recurrentSpec = kernelSpec(
-        args.recurrentLayout, args.recurrentDensity, 'recurrentLayout',
-        'recurrentDensity');
-    const blockSize = args.blockSize ?? this.kernelSpec.given?.blockSize ??
-        this.recurrentSpec.given?.blockSize ?? null;
-    this.blockSize = blockSize;
-    if (this.kernelSpec.sparse || this.recurrentSpec.sparse) {
-      checkArgument(
-          blockSize != null, FN, 'blockSize',
-          'given (or implied by a layout) when a kernel is sparse', blockSize);
-      checkBlockSize(FN, blockSize);
-      checkArgument(
-          this.units % blockSize === 0, FN, 'units',
-          `a multiple of blockSize ${blockSize}`, this.units);
-      for (const [name, spec] of [
-               ['kernelLayout', this.kernelSpec],
-               ['recurrentLayout', this.recurrentSpec]
-      ] as const) {
-        if (spec.given != null) {
-          checkArgument(
-              spec.given.blockSize === blockSize, FN, name,
-              `a layout with blockSize ${blockSize}`,
-              `blockSize ${spec.given.blockSize}`);
-        }
-      }
-    }
-    if (this.recurrentSpec.given != null) {
-      this.recurrentSpec.layout = this.fullLayout(
-          this.recurrentSpec.given, this.units, 'recurrentLayout',
-          'units x units');
-    }
+    this.owner = `${FN} '${this.name}'`;
+    const kernelArgs = {units: this.units, tiles: GATES, denseByDefault: true};
+    this.kernelSpec = new SparseKernel(FN, {
+      ...kernelArgs,
+      layout: args.kernelLayout,
+      density: args.kernelDensity,
+      layoutArg: 'kernelLayout',
+      densityArg: 'kernelDensity',
+      shapeName: 'input features x units',
+    });
+    this.recurrentSpec = new SparseKernel(FN, {
+      ...kernelArgs,
+      layout: args.recurrentLayout,
+      density: args.recurrentDensity,
+      layoutArg: 'recurrentLayout',
+      densityArg: 'recurrentDensity',
+      shapeName: 'units x units',
+    });
+    this.blockSize = layerBlockSize(
+        FN, args.blockSize, this.units, [this.kernelSpec, this.recurrentSpec]);
     this.layoutType = args.layoutType ?? 'balanced';
-    checkLayoutType(FN, this.layoutType);
+    checkLayoutType(FN, 'layoutType', this.layoutType);
     this.seed = args.seed ?? 0;
+    // The recurrent kernel's shape is known now: its layout (given and
+    // checked, or generated) is ready before build.
+    this.resolveLayout(this.recurrentSpec, this.units, this.seed + 1);
     this.activation =
         resolveActivation(args.activation ?? 'tanh', 'activation', FN);
     this.recurrentActivation = resolveActivation(
@@ -221,12 +196,12 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
 
   /** Fraction of the input kernel kept (1 when dense). */
   get kernelDensity(): number {
-    return this.kernelSpec.layout?.density ?? this.kernelSpec.density;
+    return this.kernelSpec.density;
   }
 
   /** Fraction of the recurrent kernel kept (1 when dense). */
   get recurrentDensity(): number {
-    return this.recurrentSpec.layout?.density ?? this.recurrentSpec.density;
+    return this.recurrentSpec.density;
   }
 
   /** The weight variables, in tfjs LSTMCell order: kernel, recurrent, bias. */
@@ -242,64 +217,51 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
     };
   }
 
-  /** A per-gate layout tiled to [rows, 4 * units], or a full one checked. */
-  private fullLayout(
-      layout: BlockLayout, rows: number, arg: string,
-      what: string): BlockLayout {
-    const full = layout.outputSize === this.units ?
-        tileColumns(layout, GATES) :
-        layout;
-    checkArgument(
-        full.inputSize === rows && full.outputSize === GATES * this.units, FN,
-        arg,
-        `a layout of shape [${rows}, ${this.units}] (${what}, tiled over ` +
-            `the 4 gates) or [${rows}, ${GATES * this.units}]`,
-        `a layout of shape [${layout.inputSize}, ${layout.outputSize}]`);
-    checkArgument(
-        full.nnzBlocks > 0, FN, arg, 'a layout with at least one block',
-        layout.toString());
-    return full;
+  /** Kernel, recurrent kernel (each with its layout or null), bias. */
+  weightLayouts(): WeightLayout[] {
+    if (this.kernel == null || this.recurrentKernel == null) return [];
+    const kernels = [
+      this.kernelSpec.weight('kernel', this.kernel),
+      this.recurrentSpec.weight('recurrent_kernel', this.recurrentKernel),
+    ];
+    return this.bias == null ? kernels :
+                               [...kernels, plainWeight('bias', this.bias)];
   }
 
-  private resolveLayout(
-      spec: KernelSpec, rows: number, seed: number, arg: string,
-      what: string): BlockLayout|null {
+  override setWeights(weights: tf.Tensor[]): void {
+    checkWeightValues(this.owner, this.weightLayouts(), weights);
+    super.setWeights(weights);
+  }
+
+  /** The kernel's full layout, generated on first use; null when dense. */
+  private resolveLayout(spec: SparseKernel, rows: number, seed: number):
+      BlockLayout|null {
     if (!spec.sparse) return null;
-    if (spec.layout != null) return spec.layout;
-    const perGate = spec.given ??
-        generateLayout(
-            {density: spec.density, layoutType: this.layoutType, seed}, rows,
-            this.units, this.blockSize!);
-    return spec.layout = this.fullLayout(perGate, rows, arg, what);
+    return spec.resolve(
+        rows, {layoutType: this.layoutType, seed, blockSize: this.blockSize!});
   }
 
   override build(inputShape: tfl.Shape|tfl.Shape[]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] :
                                                   inputShape) as tfl.Shape;
-    const inputDim = shape[shape.length - 1] as number;
-    if (this.kernelSpec.sparse) {
-      checkArgument(
-          inputDim % this.blockSize! === 0, FN, 'inputShape',
-          `[..., a multiple of blockSize ${this.blockSize}] (the input ` +
-              `kernel's rows)`,
-          `[${shape.map(d => d ?? 'null').join(', ')}]`);
-    }
-    const kernelLayout = this.resolveLayout(
-        this.kernelSpec, inputDim, this.seed, 'kernelLayout',
-        'input features x units');
-    const recurrentLayout = this.resolveLayout(
-        this.recurrentSpec, this.units, this.seed + 1, 'recurrentLayout',
-        'units x units');
+    const inputDim = this.kernelSpec.sparse ?
+        checkInputFeatures(
+            FN, shape, this.blockSize!, 'the input kernel\'s rows') :
+        shape[shape.length - 1] as number;
     this.kernel = this.addKernel(
-        'kernel', kernelLayout, inputDim, this.kernelInitializer,
-        this.kernelRegularizer);
+        'kernel', this.resolveLayout(this.kernelSpec, inputDim, this.seed),
+        inputDim, this.kernelInitializer, this.kernelRegularizer);
     this.recurrentKernel = this.addKernel(
-        'recurrent_kernel', recurrentLayout, this.units,
-        this.recurrentInitializer, this.recurrentRegularizer);
+        'recurrent_kernel',
+        this.resolveLayout(this.recurrentSpec, this.units, this.seed + 1),
+        this.units, this.recurrentInitializer, this.recurrentRegularizer);
     if (this.useBias) {
       this.bias = this.addWeight(
-          'bias', [GATES * this.units], 'float32',
-          this.biasInit() as never, this.biasRegularizer as never, true);
+          'bias', [GATES * this.units], 'float32', this.biasInit(),
+          this.biasRegularizer ?? undefined, true);
+    }
+    for (const weight of this.weightLayouts()) {
+      checkWritesOf(weight, () => this.owner);
     }
     this.built = true;
   }
@@ -313,8 +275,7 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
     const initializer =
         layout == null ? init : blockWeightInitializer(layout, init);
     return this.addWeight(
-        name, shape, 'float32', initializer as never, regularizer as never,
-        true);
+        name, shape, 'float32', initializer, regularizer ?? undefined, true);
   }
 
   /** With unitForgetBias: [init(units), ones(units), init(2 * units)]. */
@@ -322,20 +283,17 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
     if (!this.unitForgetBias) return this.biasInitializer;
     const base = this.biasInitializer;
     const units = this.units;
-    return {
-      apply: (_shape: number[], dtype?: tf.DataType) => tf.tidy(
-          () => tf.concat([
-            base.apply([units], dtype), tf.ones([units], dtype),
-            base.apply([2 * units], dtype)
-          ])),
-    } as unknown as InitializerLike;
+    return initializerOf((_shape, dtype) => tf.tidy(() => tf.concat([
+      base.apply([units], dtype), tf.ones([units], dtype),
+      base.apply([2 * units], dtype)
+    ])));
   }
 
   /**
    * x . W + bias for x of shape [..., inputDim]: one product for every
    * leading position (all timesteps of a sequence at once in the layer).
    */
-  projectInputs(x: tf.Tensor): tf.Tensor {
+  private projectInputs(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const $x = x.dtype === 'float32' ? x : tf.cast(x, 'float32');
       const kernel = this.kernel!.read();
@@ -355,22 +313,39 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   }
 
   /** h . U for h of shape [batch, units]. */
-  recurrentProduct(h: tf.Tensor): tf.Tensor {
+  private recurrentProduct(h: tf.Tensor): tf.Tensor {
     const kernel = this.recurrentKernel!.read();
     const layout = this.recurrentSpec.layout;
     return layout != null ? blockSparseMatMul(h, kernel, layout) :
                             tf.matMul(h as tf.Tensor2D, kernel as tf.Tensor2D);
   }
 
-  /** Frees the dropout masks (a new sequence draws new ones). */
-  resetDropoutMasks(): void {
-    tf.dispose([this.inputDropoutMask, this.stateDropoutMask].filter(
-        (m): m is tf.Tensor => m != null));
-    this.inputDropoutMask = null;
-    this.stateDropoutMask = null;
+  /**
+   * The entry point of `BlockSparseLSTM`'s own time loop, once per call:
+   * x [batch, time, inputDim] with this call's input dropout, projected for
+   * every timestep in one product, and the step that adds h . U (with this
+   * call's state dropout) and applies the gates. Call it inside a tidy: the
+   * dropout masks are freed with it.
+   */
+  startSequence(x: tf.Tensor, training: boolean):
+      {projected: tf.Tensor, step: LSTMStep} {
+    const dropout = new SequenceDropout({
+                      inputRate: training ? this.dropout : 0,
+                      stateRate: training ? this.recurrentDropout : 0,
+                    }).drawFor(x.shape[0], x.shape[x.rank - 1], this.units);
+    return {
+      projected: this.projectInputs(dropout.dropInputs(x)),
+      step: (z, hPrev, cPrev) => this.advance(z, hPrev, cPrev, dropout),
+    };
   }
 
-  /** inputs: [x, h, c] -> [h, h, c], as tfjs's LSTMCell. */
+  /** Frees the masks of tfjs's rnn() path; its next step draws new ones. */
+  resetDropoutMasks(): void {
+    this.rnnDropout?.dispose();
+    this.rnnDropout = null;
+  }
+
+  /** inputs: [x, h, c] -> [h, h, c], as tfjs's LSTMCell (for tf.layers.rnn). */
   override call(inputs: tf.Tensor|tf.Tensor[], kwargs: Kwargs): tf.Tensor[] {
     return tf.tidy(() => {
       checkArgument(
@@ -378,31 +353,27 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
           '3 tensors [x, h, c]',
           Array.isArray(inputs) ? `${inputs.length} tensors` : 'one tensor');
       const training = (kwargs?.['training'] as boolean | undefined) ?? false;
-      let x = inputs[0];
-      if (training && this.dropout > 0) {
-        this.inputDropoutMask ??= tf.keep(dropoutMask(x.shape, this.dropout));
-        x = tf.mul(x, this.inputDropoutMask);
-      }
-      const [h, c] =
-          this.step(this.projectInputs(x), inputs[1], inputs[2], training);
+      const dropout = training ?
+          this.rnnDropout ??= new SequenceDropout({
+            inputRate: this.dropout,
+            stateRate: this.recurrentDropout,
+            keepMasks: true,
+          }) :
+          NO_DROPOUT;
+      const [x, hPrev, cPrev] = inputs;
+      const [h, c] = this.advance(
+          this.projectInputs(dropout.dropInputs(x)), hPrev, cPrev, dropout);
       return [h, h, c];
     });
   }
 
-  /**
-   * One step from the projected input z = x . W + bias: the new [h, c].
-   * `BlockSparseLSTM` projects all timesteps at once and calls this per step.
-   */
-  step(z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor, training: boolean):
-      [tf.Tensor, tf.Tensor] {
+  /** One step from the projected input z = x . W + bias: the new [h, c]. */
+  private advance(
+      z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor,
+      dropout: SequenceDropout): [tf.Tensor, tf.Tensor] {
     return tf.tidy(() => {
-      let h0 = hPrev;
-      if (training && this.recurrentDropout > 0) {
-        this.stateDropoutMask ??=
-            tf.keep(dropoutMask(hPrev.shape, this.recurrentDropout));
-        h0 = tf.mul(h0, this.stateDropoutMask);
-      }
-      const zAll = tf.add(z, this.recurrentProduct(h0));
+      const zAll =
+          tf.add(z, this.recurrentProduct(dropout.dropState(hPrev)));
       const [zi, zf, zc, zo] = tf.split(zAll, GATES, zAll.rank - 1);
       const i = this.recurrentActivation.apply(zi);
       const f = this.recurrentActivation.apply(zf);
@@ -414,31 +385,23 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    const layoutConfig = (spec: KernelSpec) => {
-      const layout = spec.layout ?? spec.given;
-      return layout == null ?
-          null :
-          layoutToConfig(layout) as unknown as tf.serialization.ConfigDict;
-    };
     const config: tf.serialization.ConfigDict = {
       units: this.units,
       blockSize: this.blockSize,
-      kernelLayout: layoutConfig(this.kernelSpec),
-      kernelDensity: this.kernelDensity,
-      recurrentLayout: layoutConfig(this.recurrentSpec),
-      recurrentDensity: this.recurrentDensity,
+      ...this.kernelSpec.toConfig(),
+      ...this.recurrentSpec.toConfig(),
       layoutType: this.layoutType,
       seed: this.seed,
       activation: serializeActivation(this.activation),
       recurrentActivation: serializeActivation(this.recurrentActivation),
       useBias: this.useBias,
       unitForgetBias: this.unitForgetBias,
-      kernelInitializer: serializeObject(this.kernelInitializer) as never,
-      recurrentInitializer: serializeObject(this.recurrentInitializer) as never,
-      biasInitializer: serializeObject(this.biasInitializer) as never,
-      kernelRegularizer: serializeObject(this.kernelRegularizer) as never,
-      recurrentRegularizer: serializeObject(this.recurrentRegularizer) as never,
-      biasRegularizer: serializeObject(this.biasRegularizer) as never,
+      kernelInitializer: serializeObject(this.kernelInitializer),
+      recurrentInitializer: serializeObject(this.recurrentInitializer),
+      biasInitializer: serializeObject(this.biasInitializer),
+      kernelRegularizer: serializeObject(this.kernelRegularizer),
+      recurrentRegularizer: serializeObject(this.recurrentRegularizer),
+      biasRegularizer: serializeObject(this.biasRegularizer),
       dropout: this.dropout,
       recurrentDropout: this.recurrentDropout,
     };
@@ -447,10 +410,8 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
 }
 tf.serialization.registerClass(BlockSparseLSTMCell);
 
-/** Inverted dropout of a tensor of ones: 0 or 1 / (1 - rate). */
-export function dropoutMask(shape: number[], rate: number): tf.Tensor {
-  return tf.tidy(() => tf.dropout(tf.ones(shape), rate));
-}
+/** Inference: no dropout. */
+const NO_DROPOUT = new SequenceDropout({inputRate: 0, stateRate: 0});
 
 /**
  * Creates a `BlockSparseLSTMCell` (see the class for the arguments).

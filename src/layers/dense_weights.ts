@@ -18,9 +18,10 @@ import {denseToBlocks} from '../../ops/dense_to_blocks';
 import {checkArgument} from '../errors';
 import {BlockLayout} from '../layout/block_layout';
 
-import {BlockSparseDense} from './block_sparse_dense';
-import {BlockSparseLSTM} from './block_sparse_lstm';
-import {BlockSparseLSTMCell} from './block_sparse_lstm_cell';
+import type {BlockSparseDense} from './block_sparse_dense';
+import type {BlockSparseLSTM} from './block_sparse_lstm';
+import type {BlockSparseLSTMCell} from './block_sparse_lstm_cell';
+import {weightLayoutsOf} from './weight_layouts';
 
 export type BlockSparseLayer = BlockSparseDense|BlockSparseLSTM|
     BlockSparseLSTMCell;
@@ -28,20 +29,16 @@ export type BlockSparseLayer = BlockSparseDense|BlockSparseLSTM|
 /** Per weight of `layer.getWeights()`: its layout, or null if it is dense. */
 function weightLayouts(fn: string, layer: BlockSparseLayer):
     Array<BlockLayout|null> {
+  const weights = weightLayoutsOf(layer);
   checkArgument(
-      layer instanceof BlockSparseDense || layer instanceof BlockSparseLSTM ||
-          layer instanceof BlockSparseLSTMCell,
-      fn, 'layer', 'a BlockSparseDense, BlockSparseLSTM or BlockSparseLSTMCell',
-      (layer as object)?.constructor?.name);
+      weights != null, fn, 'layer',
+      'a block-sparse layer (BlockSparseDense, BlockSparseLSTM, ' +
+          'BlockSparseLSTMCell or a tf.layers.rnn of one)',
+      (layer as object | null)?.constructor?.name ?? layer);
   checkArgument(
       layer.built, fn, 'layer', 'a built layer (use it in a model first)',
       'a layer that is not built');
-  if (layer instanceof BlockSparseDense) {
-    return layer.useBias ? [layer.layout, null] : [layer.layout];
-  }
-  const cell = layer instanceof BlockSparseLSTM ? layer.cell : layer;
-  const layouts = [cell.kernelLayout, cell.recurrentLayout];
-  return cell.useBias ? [...layouts, null] : layouts;
+  return weights.map(w => w.layout);
 }
 
 /**

@@ -11,6 +11,8 @@ export {BlockSparseDense, blockSparseDense, BlockSparseDenseArgs} from './block_
 export {BlockSparseLSTM, blockSparseLSTM, BlockSparseLSTMArgs} from './block_sparse_lstm';
 export {BlockSparseLSTMCell, blockSparseLSTMCell, BlockSparseLSTMCellArgs} from './block_sparse_lstm_cell';
 export {BlockSparseLayer, denseWeights, setDenseWeights} from './dense_weights';
-export {LayoutConfig, layoutFromConfig, LayoutLike, layoutToConfig, tileColumns} from './layout_config';
+export {tileColumns} from '../layout/tile_columns';
+export {LayoutConfig, layoutFromConfig, LayoutLike, layoutToConfig} from './layout_config';
 export {pruneDense, PruneDenseArgs} from './prune';
 export {blockSparseSummary} from './summary';
+export {WeightLayout} from './weight_layouts';

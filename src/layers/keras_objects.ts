@@ -13,27 +13,28 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import type {Initializer} from '@tensorflow/tfjs-layers/dist/initializers';
+import type {Regularizer} from '@tensorflow/tfjs-layers/dist/regularizers';
 
 import {argumentError} from '../errors';
 
-/** What the layers need of a tfjs Initializer. */
-export interface InitializerLike extends tf.serialization.Serializable {
-  apply(shape: number[], dtype?: tf.DataType): tf.Tensor;
-}
-/** What the layers need of a tfjs Regularizer. */
-export interface RegularizerLike extends tf.serialization.Serializable {
-  apply(x: tf.Tensor): tf.Scalar;
-}
+/** A tfjs Initializer (the class tfjs-layers does not export by name). */
+export type InitializerLike = Initializer;
+/** A tfjs Regularizer (the class tfjs-layers does not export by name). */
+export type RegularizerLike = Regularizer;
 /** What the layers need of a tfjs activation. */
 export interface ActivationLike extends tf.serialization.Serializable {
   apply(x: tf.Tensor, axis?: number): tf.Tensor;
 }
 
-/** The `{className, config}` form tfjs stores nested objects in. */
-export interface SerializedObject {
+/**
+ * The `{className, config}` form tfjs stores nested objects in; a type
+ * literal, so it is a `ConfigDict` value without a cast.
+ */
+export type SerializedObject = {
   className: string;
   config: tf.serialization.ConfigDict;
-}
+};
 
 export type InitializerIdentifier = string|InitializerLike|SerializedObject;
 export type RegularizerIdentifier = string|RegularizerLike|SerializedObject;
@@ -49,8 +50,11 @@ function hasApply(value: unknown): boolean {
       typeof (value as {apply?: unknown}).apply === 'function';
 }
 
-/** Builds a registered class from its `{className, config}` form. */
-function fromRegistry<T>(
+/**
+ * Builds a registered class from its `{className, config}` form; the caller
+ * names the kind it expects, the registry only knows it is Serializable.
+ */
+function fromRegistry<T extends tf.serialization.Serializable>(
     fn: string, arg: string, kind: string, value: SerializedObject): T {
   const entry =
       tf.serialization.SerializationMap.getMap().classNameMap[value.className];
@@ -59,10 +63,16 @@ function fromRegistry<T>(
         fn, arg, `a registered ${kind} class name`, `'${value.className}'`);
   }
   const [cls, fromConfig] = entry;
-  return fromConfig(cls, value.config ?? {}) as unknown as T;
+  return fromConfig(cls, value.config ?? {}) as T;
 }
 
 const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** One of the factories of `tf.initializers` ('glorotUniform', 'zeros', ...). */
+function isInitializerFactory(name: string):
+    name is keyof typeof tfl.initializers {
+  return Object.prototype.hasOwnProperty.call(tfl.initializers, name);
+}
 
 /**
  * An initializer from a tfjs identifier: 'glorotUniform', 'zeros', ...
@@ -74,15 +84,15 @@ export function resolveInitializer(
     fn = 'initializer'): InitializerLike {
   if (hasApply(value)) return value as InitializerLike;
   if (typeof value === 'string') {
-    const factories = tfl.initializers as unknown as
-        Record<string, ((args: object) => InitializerLike)|undefined>;
-    const factory = factories[value];
-    if (typeof factory === 'function') return factory({});
-    return fromRegistry(
+    if (isInitializerFactory(value)) {
+      // Each factory takes its own args type; a bare name means defaults.
+      return (tfl.initializers[value] as (args: object) => Initializer)({});
+    }
+    return fromRegistry<InitializerLike>(
         fn, arg, 'initializer', {className: upperFirst(value), config: {}});
   }
   if (isSerializedObject(value)) {
-    return fromRegistry(fn, arg, 'initializer', value);
+    return fromRegistry<InitializerLike>(fn, arg, 'initializer', value);
   }
   throw argumentError(
       fn, arg, 'an initializer name, instance or {className, config}', value);
@@ -95,11 +105,11 @@ export function resolveRegularizer(
   if (value == null) return null;
   if (hasApply(value)) return value as RegularizerLike;
   if (typeof value === 'string') {
-    return fromRegistry(
+    return fromRegistry<RegularizerLike>(
         fn, arg, 'regularizer', {className: value.toUpperCase(), config: {}});
   }
   if (isSerializedObject(value)) {
-    return fromRegistry(fn, arg, 'regularizer', value);
+    return fromRegistry<RegularizerLike>(fn, arg, 'regularizer', value);
   }
   throw argumentError(
       fn, arg, 'a regularizer name, instance or {className, config}', value);
@@ -111,7 +121,7 @@ export function resolveActivation(
     fn = 'activation'): ActivationLike {
   if (hasApply(value)) return value as ActivationLike;
   if (typeof value === 'string') {
-    return fromRegistry(fn, arg, 'activation', {className: value, config: {}});
+    return fromRegistry<ActivationLike>(fn, arg, 'activation', {className: value, config: {}});
   }
   throw argumentError(fn, arg, 'an activation name such as \'relu\'', value);
 }

@@ -20,8 +20,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import {BlockLayout} from '../layout/block_layout';
 
-import {BlockSparseDense} from './block_sparse_dense';
-import {BlockSparseLSTMCell} from './block_sparse_lstm_cell';
+import {weightLayoutsOf} from './weight_layouts';
 
 type PrintFn = (message: string) => void;
 
@@ -30,25 +29,13 @@ interface SparseWeight {
   layout: BlockLayout;
 }
 
-/** The block-sparse weights of a layer (an RNN is looked at through its cell). */
+/** The block-sparse weights of a layer, as the layer reports them. */
 function sparseWeightsOf(layer: tfl.layers.Layer): SparseWeight[] {
-  if (layer instanceof BlockSparseDense) {
-    return layer.layout == null ? [] :
-                                  [{name: `${layer.name}/kernel`, layout: layer.layout}];
+  const sparse: SparseWeight[] = [];
+  for (const {name, layout} of weightLayoutsOf(layer) ?? []) {
+    if (layout != null) sparse.push({name: `${layer.name}/${name}`, layout});
   }
-  const cell = (layer as unknown as {cell?: unknown}).cell;
-  if (cell instanceof BlockSparseLSTMCell) {
-    const out: SparseWeight[] = [];
-    if (cell.kernelLayout != null) {
-      out.push({name: `${layer.name}/kernel`, layout: cell.kernelLayout});
-    }
-    if (cell.recurrentLayout != null) {
-      out.push(
-          {name: `${layer.name}/recurrent_kernel`, layout: cell.recurrentLayout});
-    }
-    return out;
-  }
-  return [];
+  return sparse;
 }
 
 function pad(text: string, width: number): string {
@@ -80,7 +67,10 @@ export function blockSparseSummary(
     const className = layer.getClassName();
     const percent = `${(100 * kept / total).toFixed(1)}%`;
     // An own property shadows the prototype's method until deleted below.
-    layer.getClassName = () => `${className} ${percent}`;
+    Object.defineProperty(layer, 'getClassName', {
+      value: () => `${className} ${percent}`,
+      configurable: true,
+    });
     patched.push(layer);
   }
   try {
@@ -91,7 +81,7 @@ export function blockSparseSummary(
     model.summary(lineLength, positions, print);
   } finally {
     for (const layer of patched) {
-      delete (layer as unknown as Record<string, unknown>)['getClassName'];
+      Reflect.deleteProperty(layer, 'getClassName');
     }
   }
   if (sparse.length === 0) return lines;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import {checkArgument} from '../errors';
+import {checkArgument, describeValue} from '../errors';
 import {buildColumnTable, buildRowTable, LookupTable} from './lookup_tables';
 
 /** Block sizes every kernel supports. */
@@ -14,8 +14,12 @@ export type BlockSize = typeof SUPPORTED_BLOCK_SIZES[number];
 export type BlockMaskLike = ReadonlyArray<ReadonlyArray<number|boolean>>|
     {data: ArrayLike<number>, shape: [number, number]}|tf.Tensor;
 
-/** The compact JSON form of a layout (see `BlockLayout.toJSON`). */
-export interface BlockLayoutJSON {
+/**
+ * The compact JSON form of a layout (see `BlockLayout.toJSON`). A type
+ * literal rather than an interface, so it is a tfjs `ConfigDict` as it is
+ * and layer configs carry it without a cast.
+ */
+export type BlockLayoutJSON = {
   format: 'tfjs-blocksparse-layout/1';
   blockSize: number;
   blockRows: number;
@@ -26,7 +30,7 @@ export interface BlockLayoutJSON {
    * conversion of config strings when a model is saved and loaded.
    */
   bitsHex: string;
-}
+};
 
 /** Anything a backend caches on a layout; `dispose` is called by `dispose()`. */
 interface Disposable {
@@ -42,6 +46,13 @@ export function checkBlockSize(fn: string, blockSize: number):
   checkArgument(
       isSupportedBlockSize(blockSize), fn, 'blockSize',
       `one of ${SUPPORTED_BLOCK_SIZES.join(', ')}`, blockSize);
+}
+
+/** A fraction of blocks kept: a number in (0, 1]. */
+export function checkDensity(fn: string, arg: string, density: number): void {
+  checkArgument(
+      typeof density === 'number' && density > 0 && density <= 1, fn, arg,
+      'a number in (0, 1]', density);
 }
 
 /**
@@ -130,7 +141,7 @@ export class BlockLayout {
       if (value !== 0 && value !== 1) {
         const where = `[${Math.floor(i / cols)}, ${i % cols}]`;
         throw new Error(`${fn}: argument 'mask' must hold only 0 and 1, but got ${
-            data[i]} at ${where}.`);
+            describeValue(data[i])} at ${where}.`);
       }
       bits[i] = value;
     }
@@ -197,7 +208,7 @@ export class BlockLayout {
 
   /**
    * Bytes held by backend caches that report a `byteLength` (lookup tables
-   * uploaded to a device), for memory accounting in benchmarks.
+   * uploaded to a device): the memory a layout costs beyond its weights.
    */
   cachedByteLength(): number {
     let bytes = 0;

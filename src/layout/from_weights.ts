@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {checkArgument} from '../errors';
 
-import {BlockLayout, checkBlockSize, checkDivisible} from './block_layout';
+import {BlockLayout, checkBlockSize, checkDensity, checkDivisible} from './block_layout';
 
 /**
  * Magnitude pruning: the layout keeping the blocks of largest Frobenius norm
@@ -48,9 +48,7 @@ export async function layoutFromWeightsAsync(
 function checkPruneArgs(blockSize: number, density: number): void {
   const fn = 'layoutFromWeights';
   checkBlockSize(fn, blockSize);
-  checkArgument(
-      typeof density === 'number' && density > 0 && density <= 1, fn,
-      'density', 'a number in (0, 1]', density);
+  checkDensity(fn, 'density', density);
 }
 
 function checkWeightShape(shape: number[], blockSize: number): void {

@@ -9,7 +9,8 @@
  */
 import {checkArgument} from '../errors';
 
-import {BlockLayout, checkBlockSize, checkDivisible} from './block_layout';
+import {BlockLayout, checkBlockSize, checkDensity, checkDivisible} from './block_layout';
+import {checkLayoutType, LayoutType} from './layout_types';
 import {createRng, Rng, shuffledRange} from './random';
 
 export interface LayoutArgs {
@@ -29,11 +30,8 @@ export interface WattsStrogatzArgs extends LayoutArgs {
   rewireProbability?: number;
 }
 
-export type LayoutType =
-    'random'|'balanced'|'barabasiAlbert'|'wattsStrogatz'|'banded'|'dense';
-
-export const LAYOUT_TYPES: readonly LayoutType[] =
-    ['random', 'balanced', 'barabasiAlbert', 'wattsStrogatz', 'banded', 'dense'];
+export {LAYOUT_TYPES} from './layout_types';
+export type {LayoutType} from './layout_types';
 
 interface Grid {
   rows: number;
@@ -45,10 +43,7 @@ function startGrid(fn: string, args: LayoutArgs): Grid {
   checkBlockSize(fn, args.blockSize);
   checkDivisible(fn, 'inputSize', args.inputSize, args.blockSize);
   checkDivisible(fn, 'outputSize', args.outputSize, args.blockSize);
-  checkArgument(
-      typeof args.density === 'number' && args.density > 0 &&
-          args.density <= 1,
-      fn, 'density', 'a number in (0, 1]', args.density);
+  checkDensity(fn, 'density', args.density);
   const rows = args.inputSize / args.blockSize;
   const cols = args.outputSize / args.blockSize;
   return {rows, cols, mask: new Uint8Array(rows * cols)};
@@ -209,6 +204,15 @@ export function denseLayout(args: Omit<LayoutArgs, 'density'|'seed'>):
   return BlockLayout.dense(args.inputSize, args.outputSize, args.blockSize);
 }
 
+const GENERATORS: Record<LayoutType, (args: LayoutArgs) => BlockLayout> = {
+  random: randomLayout,
+  balanced: balancedRandomLayout,
+  barabasiAlbert: barabasiAlbertLayout,
+  wattsStrogatz: wattsStrogatzLayout,
+  banded: bandedLayout,
+  dense: denseLayout,
+};
+
 /**
  * Builds a layout by generator name, as layer configs do.
  *
@@ -218,21 +222,6 @@ export function denseLayout(args: Omit<LayoutArgs, 'density'|'seed'>):
  * ```
  */
 export function makeLayout(type: LayoutType, args: LayoutArgs): BlockLayout {
-  switch (type) {
-    case 'random':
-      return randomLayout(args);
-    case 'balanced':
-      return balancedRandomLayout(args);
-    case 'barabasiAlbert':
-      return barabasiAlbertLayout(args);
-    case 'wattsStrogatz':
-      return wattsStrogatzLayout(args);
-    case 'banded':
-      return bandedLayout(args);
-    case 'dense':
-      return denseLayout(args);
-    default:
-      throw new Error(`makeLayout: argument 'type' must be one of ${
-          LAYOUT_TYPES.join(', ')}, but got '${type}'.`);
-  }
+  checkLayoutType('makeLayout', 'type', type);
+  return GENERATORS[type](args);
 }

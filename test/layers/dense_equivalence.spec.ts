@@ -12,9 +12,6 @@ import {BlockSparseDense, blockSparseDense, denseWeights, setDenseWeights} from 
 
 import {expectClose, gradientsOf, seededNormal} from './helpers';
 
-const variablesOf = (layer: tf.layers.Layer) =>
-    layer.trainableWeights.map(w => w.read() as tf.Variable);
-
 async function checkAgainstDense(
     sparse: BlockSparseDense, activation: 'linear'|'relu'|'tanh',
     inputShape: number[], useBias = true): Promise<void> {
@@ -34,10 +31,8 @@ async function checkAgainstDense(
       'outputs');
 
   const probe = seededNormal([...inputShape.slice(0, -1), units], 2);
-  const s = gradientsOf(
-      v => sparse.apply(v) as tf.Tensor, x, probe, variablesOf(sparse));
-  const d = gradientsOf(
-      v => dense.apply(v) as tf.Tensor, x, probe, variablesOf(dense));
+  const s = gradientsOf(sparse, x, probe);
+  const d = gradientsOf(dense, x, probe);
   await expectClose(s.dx, d.dx, 1e-5, 'input gradient');
   // The sparse kernel gradient is the dense one restricted to the layout.
   await expectClose(

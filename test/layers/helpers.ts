@@ -38,8 +38,11 @@ export function seededNormal(shape: number[], seed: number): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', seed);
 }
 
-/** Asserts that `fn` throws an Error whose message contains every part. */
-export function expectThrowsWith(fn: () => unknown, ...parts: string[]): void {
+/**
+ * Asserts that `fn` throws an Error whose message contains every part;
+ * returns the error.
+ */
+export function expectThrowsWith(fn: () => unknown, ...parts: string[]): Error {
   let error: Error|null = null;
   try {
     fn();
@@ -49,18 +52,20 @@ export function expectThrowsWith(fn: () => unknown, ...parts: string[]): void {
   expect(error, `expected an error mentioning ${parts.join(', ')}`)
       .to.be.instanceOf(Error);
   for (const part of parts) expect(error!.message).to.contain(part);
+  return error!;
 }
 
 /**
- * Gradients of sum(output * probe) with respect to the input and the given
- * variables: one backward pass through the layer.
+ * Gradients of sum(layer(x) * probe) with respect to the input and the
+ * layer's trainable weights: one backward pass through the layer.
  */
 export function gradientsOf(
-    run: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, probe: tf.Tensor,
-    variables: tf.Variable[]): {dx: tf.Tensor, dVars: tf.Tensor[]} {
+    layer: tf.layers.Layer, x: tf.Tensor,
+    probe: tf.Tensor): {dx: tf.Tensor, dVars: tf.Tensor[]} {
+  const variables = layer.trainableWeights.map(w => w.read() as tf.Variable);
   const xVar = tf.variable(x, true, undefined, 'float32');
   const {grads} = tf.variableGrads(
-      () => tf.sum(tf.mul(run(xVar), probe)) as tf.Scalar,
+      () => tf.sum(tf.mul(layer.apply(xVar) as tf.Tensor, probe)) as tf.Scalar,
       [xVar, ...variables]);
   const dx = grads[xVar.name];
   const dVars = variables.map(v => grads[v.name]);

@@ -15,9 +15,6 @@ import {expectClose, gradientsOf, maxAbsDiff, seededNormal} from './helpers';
 
 const INPUT = 16, UNITS = 16, B = 8, BATCH = 3, TIME = 5;
 
-const variablesOf = (layer: tf.layers.Layer) =>
-    layer.trainableWeights.map(w => w.read() as tf.Variable);
-
 const denseLayouts = {
   kernelLayout: BlockLayout.dense(INPUT, UNITS, B),
   recurrentLayout: BlockLayout.dense(UNITS, UNITS, B),
@@ -90,10 +87,8 @@ describe('layers: blockSparseLSTM equals tf.layers.lstm', () => {
   it('gradients of input, kernels and bias within 1e-5', async () => {
     const {sparse, dense} = makePair(denseLayouts, {returnSequences: true});
     const probe = seededNormal([BATCH, TIME, UNITS], 4);
-    const s = gradientsOf(
-        v => sparse.apply(v) as tf.Tensor, x, probe, variablesOf(sparse));
-    const d = gradientsOf(
-        v => dense.apply(v) as tf.Tensor, x, probe, variablesOf(dense));
+    const s = gradientsOf(sparse, x, probe);
+    const d = gradientsOf(dense, x, probe);
     await expectClose(s.dx, d.dx, 1e-5, 'input gradient');
     await expectClose(
         blocksToDense(s.dVars[0], sparse.kernelLayout!), d.dVars[0], 1e-5,
@@ -212,6 +207,24 @@ describe('layers: blockSparseLSTM equals tf.layers.lstm', () => {
     expect(await maxAbsDiff(trained, plain)).to.be.greaterThan(1e-3);
     tf.dispose([trained, plain]);
     // The dropout masks live for one call only.
+    expect(tf.memory().numTensors).to.equal(before);
+  });
+
+  it('the cell in tf.layers.rnn keeps its dropout masks until reset', async () => {
+    const cell = blockSparseLSTMCell(
+        {units: UNITS, ...denseLayouts, dropout: 0.5, recurrentDropout: 0.5});
+    const rnn = tf.layers.rnn({cell});
+    tf.dispose(rnn.apply(x) as tf.Tensor);
+    const before = tf.memory().numTensors;
+    const first = rnn.apply(x, {training: true}) as tf.Tensor;
+    const second = rnn.apply(x, {training: true}) as tf.Tensor;
+    expect(await maxAbsDiff(first, second), 'same masks').to.equal(0);
+    cell.resetDropoutMasks();
+    expect(tf.memory().numTensors, 'masks freed').to.equal(before + 2);
+    const third = rnn.apply(x, {training: true}) as tf.Tensor;
+    expect(await maxAbsDiff(first, third), 'new masks').to.be.greaterThan(0);
+    cell.resetDropoutMasks();
+    tf.dispose([first, second, third]);
     expect(tf.memory().numTensors).to.equal(before);
   });
 });

@@ -15,6 +15,16 @@ import {BlockSparseDense, blockSparseDense, BlockSparseLSTM, blockSparseLSTM, Bl
 import {fileHandler} from './file_io';
 import {expectBitIdentical, seededNormal} from './helpers';
 
+async function saveInMemory(model: tf.LayersModel):
+    Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts|null = null;
+  await model.save(tf.io.withSaveHandler(async artifacts => {
+    saved = artifacts;
+    return {modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts)};
+  }));
+  return saved!;
+}
+
 async function roundTrip(model: tf.LayersModel, via: 'file'|'memory'):
     Promise<tf.LayersModel> {
   if (via === 'file') {
@@ -26,12 +36,37 @@ async function roundTrip(model: tf.LayersModel, via: 'file'|'memory'):
       fs.rmSync(dir, {recursive: true, force: true});
     }
   }
-  let saved: tf.io.ModelArtifacts|null = null;
-  await model.save(tf.io.withSaveHandler(async artifacts => {
-    saved = artifacts;
-    return {modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts)};
-  }));
-  return tf.loadLayersModel(tf.io.fromMemory(saved!));
+  return tf.loadLayersModel(tf.io.fromMemory(await saveInMemory(model)));
+}
+
+/** The saved config of the model's first layer, as model.json holds it. */
+function firstLayerConfig(artifacts: tf.io.ModelArtifacts):
+    Record<string, unknown> {
+  const topology = artifacts.modelTopology as
+      {config: {layers: Array<{config: Record<string, unknown>}>}};
+  return topology.config.layers[0].config;
+}
+
+/** The error `loadLayersModel` rejects with. */
+async function loadError(artifacts: tf.io.ModelArtifacts): Promise<Error> {
+  try {
+    await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('the model loaded');
+}
+
+/** A layout in model.json's snake_case form. */
+function savedLayout(layout: BlockLayout): Record<string, unknown> {
+  const {format, blockSize, blockRows, blockCols, bitsHex} = layout.toJSON();
+  return {
+    format,
+    block_size: blockSize,
+    block_rows: blockRows,
+    block_cols: blockCols,
+    bits_hex: bitsHex
+  };
 }
 
 async function expectSamePredictions(
@@ -139,5 +174,54 @@ describe('layers: save and load', () => {
     const copy = BlockSparseDense.fromConfig(
         BlockSparseDense, config) as BlockSparseDense;
     expect(copy.layout!.equals(layer.layout!)).to.equal(true);
+  });
+
+  describe('a model.json edited by hand', () => {
+    const lstmModel = () => tf.sequential({
+      layers: [blockSparseLSTM({
+        inputShape: [3, 16], units: 16, blockSize: 8, recurrentDensity: 0.5,
+        name: 'lstm_1'
+      })]
+    });
+
+    it('a layout that no longer matches the weights names the layer, the ' +
+           'weight and the layout',
+       async () => {
+         const model = lstmModel();
+         const kept = (model.layers[0] as BlockSparseLSTM).recurrentLayout!;
+         const artifacts = await saveInMemory(model);
+         const fewer = randomLayout(
+             {inputSize: 16, outputSize: 64, blockSize: 8, density: 0.25,
+              seed: 1});
+         firstLayerConfig(artifacts)['recurrent_layout'] = savedLayout(fewer);
+         // Not checked here: when loading fails, tfjs's loadLayersModel
+         // leaves the model it built and the decoded weights behind. The
+         // same check on setWeights leaks nothing (config_errors.spec.ts).
+         const error = await loadError(artifacts);
+         for (const part of [
+                  `blockSparseLSTM 'lstm_1'`, `weight 'recurrent_kernel'`,
+                  `has ${kept.nnzBlocks} blocks`,
+                  `its recurrentLayout ${fewer}`, `keeps ${fewer.nnzBlocks}`]) {
+           expect(error.message).to.contain(part);
+         }
+         model.dispose();
+       });
+
+    it('a corrupt bits_hex fails quoted cut short, and leaves no tensors',
+       async () => {
+         const model = lstmModel();
+         const artifacts = await saveInMemory(model);
+         model.dispose();
+         // A 64 x 256 block mask: 4096 hex digits, the last one not hex.
+         const long = savedLayout(BlockLayout.dense(512, 2048, 8));
+         long['bits_hex'] = (long['bits_hex'] as string).slice(0, -1) + 'g';
+         firstLayerConfig(artifacts)['recurrent_layout'] = long;
+         const before = tf.memory().numTensors;
+         const error = await loadError(artifacts);
+         expect(error.message).to.contain(`'recurrentLayout' is not a valid`);
+         expect(error.message).to.contain('... (4096 characters)');
+         expect(error.message.length).to.be.below(400);
+         expect(tf.memory().numTensors).to.equal(before);
+       });
   });
 });
