@@ -83,30 +83,29 @@ function runTsc(): void {
                {cwd: ROOT, stdio: 'inherit'});
 }
 
-async function buildEsm(): Promise<Metafile> {
-  const result = await build({
-    ...COMMON,
-    format: 'esm',
-    platform: 'neutral',
-    packages: 'external',
-    outfile: path.join(ROOT, ESM_BUNDLE),
-    banner: {js: LICENSE},
-  });
-  return result.metafile!;
-}
+/** One ES module for Node's `import` and bundlers; packages stay imports. */
+const ESM_OPTIONS: BuildOptions = {
+  format: 'esm',
+  platform: 'neutral',
+  packages: 'external',
+  outfile: path.join(ROOT, ESM_BUNDLE),
+  banner: {js: LICENSE},
+};
 
-async function buildBrowser(): Promise<Metafile> {
-  const result = await build({
-    ...COMMON,
-    format: 'iife',
-    globalName: 'tfbs',
-    platform: 'browser',
-    minify: true,
-    external: [...PAGE_MODULES, ...NODE_ONLY_MODULES],
-    outfile: path.join(ROOT, BROWSER_BUNDLE),
-    banner: {js: UMD_HEADER},
-    footer: {js: UMD_FOOTER},
-  });
+/** The `<script>` bundle: everything but tfjs, minified, inside the UMD wrapper. */
+const BROWSER_OPTIONS: BuildOptions = {
+  format: 'iife',
+  globalName: 'tfbs',
+  platform: 'browser',
+  minify: true,
+  external: [...PAGE_MODULES, ...NODE_ONLY_MODULES],
+  outfile: path.join(ROOT, BROWSER_BUNDLE),
+  banner: {js: UMD_HEADER},
+  footer: {js: UMD_FOOTER},
+};
+
+async function bundle(options: BuildOptions): Promise<Metafile> {
+  const result = await build({...COMMON, ...options});
   return result.metafile!;
 }
 
@@ -116,9 +115,11 @@ async function buildBrowser(): Promise<Metafile> {
  * would otherwise end up inside the bundle or break the page.
  */
 function checkBundle(name: string, metafile: Metafile, allowed: (module: string) => boolean): void {
-  const fromPackages = Object.keys(metafile.inputs).filter(input => input.includes('node_modules'));
-  if (fromPackages.length > 0) {
-    throw new Error(`${name} must not contain code from packages, but got ${fromPackages.join(', ')}.`);
+  const packages = new Set(Object.keys(metafile.inputs)
+                               .map(input => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(input)?.[1])
+                               .filter(name => name != null));
+  if (packages.size > 0) {
+    throw new Error(`${name} must not contain code from packages, but got code from ${[...packages].join(', ')}.`);
   }
   for (const output of Object.values(metafile.outputs)) {
     const unexpected = output.imports.filter(entry => !allowed(entry.path)).map(entry => entry.path);
@@ -137,8 +138,8 @@ export async function buildPackage(): Promise<void> {
   fs.rmSync(DIST, {recursive: true, force: true});
   runTsc();
   const isTfjs = (module: string) => module.startsWith('@tensorflow/tfjs-');
-  checkBundle(ESM_BUNDLE, await buildEsm(), module => isTfjs(module) || NODE_ONLY_MODULES.includes(module));
-  checkBundle(BROWSER_BUNDLE, await buildBrowser(),
+  checkBundle(ESM_BUNDLE, await bundle(ESM_OPTIONS), module => isTfjs(module) || NODE_ONLY_MODULES.includes(module));
+  checkBundle(BROWSER_BUNDLE, await bundle(BROWSER_OPTIONS),
               module => PAGE_MODULES.includes(module) || NODE_ONLY_MODULES.includes(module));
   console.log(`built dist/src (CommonJS and types), ${ESM_BUNDLE} (${size(ESM_BUNDLE)}), ${
       BROWSER_BUNDLE} (${size(BROWSER_BUNDLE)})`);
