@@ -5,7 +5,8 @@
 #
 # Usage (from the project root, after `npm ci` and with tfjs-node's binding
 # in place, e.g. by scripts/setup-tfjs-node.sh):
-#   bash scripts/build-native.sh [--force]
+#   bash scripts/build-native.sh [--force|--check]
+#   --check: only report: exit 0 when the addon is built and up to date, 1 when not
 # Output: src/kernels/tensorflow/native/build/Release/tfjs_blocksparse_native.node,
 # which the tensorflow kernels load on first use.
 #
@@ -21,10 +22,12 @@ log() { printf '[build-native] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 FORCE=0
+CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
-    *) die "unknown argument '$arg' (expected --force or nothing)" ;;
+    --check) CHECK=1 ;;
+    *) die "unknown argument '$arg' (expected --force, --check or nothing)" ;;
   esac
 done
 
@@ -45,17 +48,16 @@ for header in tensorflow/c/kernels.h tensorflow/c/ops.h; do
   [[ -f "$TF_INCLUDE_DIR/$header" ]] || die "$TF_INCLUDE_DIR lacks $header (TensorFlow's C kernel API); \
 scripts/setup-tfjs-node.sh stages it from the PyPI tensorflow-cpu wheel"
 done
-for tool in g++ make python3; do
-  command -v "$tool" >/dev/null 2>&1 \
-    || die "'$tool' is not installed; a C++ toolchain is needed: apt-get install g++ make python3"
-done
 
-# What the build depends on; a different value means rebuild.
+# What the build depends on; a different value means rebuild. The library
+# counts by size and time (hashing its 65 MB would cost a second), not by
+# `ls -l`, whose link count changes whenever another checkout hard-links the
+# same cached file.
 fingerprint() {
   {
     cat "$NATIVE_DIR"/*.cc "$NATIVE_DIR"/*.h "$NATIVE_DIR"/binding.gyp
     node --version
-    ls -l --time-style=+%s "$TF_LIB_DIR/libtensorflow_framework.so.2"
+    stat -L -c '%s %Y' "$TF_LIB_DIR/libtensorflow_framework.so.2"
   } | sha256sum | cut -d' ' -f1
 }
 WANT="$(fingerprint)"
@@ -63,6 +65,15 @@ if [[ $FORCE == 0 && -f "$ADDON" && -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" 
   log "up to date: $ADDON"
   exit 0
 fi
+if ((CHECK)); then
+  log "not up to date: $ADDON (its sources, libtensorflow or Node changed, or it was never built)"
+  exit 1
+fi
+
+for tool in g++ make python3; do
+  command -v "$tool" >/dev/null 2>&1 \
+    || die "'$tool' is not installed; a C++ toolchain is needed: apt-get install g++ make python3"
+done
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node-gyp-env.sh"
 [[ -n "${npm_config_node_gyp:-}" ]] || die "npm's node-gyp was not found (npm root -g)/npm/node_modules/node-gyp"

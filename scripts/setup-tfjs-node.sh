@@ -22,6 +22,7 @@
 # Usage (from the root of a project whose other npm deps are installed):
 #   bash scripts/setup-tfjs-node.sh                                          # tfjs-node
 #   TFJS_NODE_PACKAGE=@tensorflow/tfjs-node-gpu bash scripts/setup-tfjs-node.sh  # tfjs-node-gpu
+#   bash scripts/setup-tfjs-node.sh --check   # only report: exit 0 when in place, 1 when not
 # Idempotent: every step is skipped when its result is already in place, the
 # wheel, the extracted libs and the built addon are cached under $TF_CACHE_DIR
 # (per wheel and per package), so a re-run after `npm install`/`npm ci` wiped
@@ -56,6 +57,13 @@ set -euo pipefail
 log() { printf '[setup-tfjs-node] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+CHECK=0
+case "${1:-}" in
+  --check) CHECK=1 ;;
+  '') ;;
+  *) die "unknown argument '$1' (expected --check or nothing)" ;;
+esac
+
 TFJS_NODE_PACKAGE="${TFJS_NODE_PACKAGE:-@tensorflow/tfjs-node}"
 case "$TFJS_NODE_PACKAGE" in
   @tensorflow/tfjs-node)     default_wheel=tensorflow-cpu ;;
@@ -77,6 +85,20 @@ elapsed() { echo "$((SECONDS - T0))s"; }
 
 PROJECT_DIR="$(pwd -P)"
 [[ -f "$PROJECT_DIR/package.json" ]] || die "run this from a project root (no package.json in $PROJECT_DIR)"
+MOD="$PROJECT_DIR/node_modules/$TFJS_NODE_PACKAGE"
+installed_version() { node -p "require('$MOD/package.json').version" 2>/dev/null || true; }
+
+# The three results of a full run, checked without root, network or writes
+# (scripts/provision.sh asks this on every `npm test`).
+if ((CHECK)); then
+  not_ready() { log "not set up: $*"; exit 1; }
+  [[ "$(installed_version)" == "$TFJS_NODE_VERSION" ]] || not_ready "$TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION is not installed"
+  [[ "$(cat "$MOD/deps/.tf-wheel-stamp" 2>/dev/null)" == "$TF_WHEEL_PACKAGE $TF_WHEEL_VERSION "* ]] \
+    || not_ready "$MOD/deps holds no libtensorflow from $TF_WHEEL_PACKAGE $TF_WHEEL_VERSION"
+  compgen -G "$MOD/lib/napi-v*/tfjs_binding.node" >/dev/null || not_ready "$TFJS_NODE_PACKAGE's binding is not built"
+  log "ready: $TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION on libtensorflow from $TF_WHEEL_PACKAGE $TF_WHEEL_VERSION"
+  exit 0
+fi
 [[ "$(uname -s)-$(uname -m)" == "Linux-x86_64" ]] || die "only linux x86_64 is supported ($TF_WHEEL_PACKAGE manylinux wheel)"
 log "$TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION against libtensorflow from PyPI $TF_WHEEL_PACKAGE==$TF_WHEEL_VERSION"
 
@@ -205,8 +227,6 @@ fi
 #    Note: with --no-save, the next plain `npm install` prunes it again; just
 #    re-run this script (it then takes seconds, everything is cached).
 # --------------------------------------------------------------------------
-MOD="$PROJECT_DIR/node_modules/$TFJS_NODE_PACKAGE"
-installed_version() { node -p "require('$MOD/package.json').version" 2>/dev/null || true; }
 if [[ "$(installed_version)" != "$TFJS_NODE_VERSION" ]]; then
   log "npm install --no-save --ignore-scripts $TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION ($(elapsed))"
   backup="$(mktemp -d)"

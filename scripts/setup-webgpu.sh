@@ -17,11 +17,13 @@
 # Point VK_ICD_FILENAMES at the manifest; test/setup/webgpu_node.ts does that
 # itself when the variable is unset.
 #
-# Usage:  bash scripts/setup-webgpu.sh [--force]
+# Usage:  bash scripts/setup-webgpu.sh [--force|--check]
 #   stdout: exactly one line, the value for VK_ICD_FILENAMES, so
 #     export VK_ICD_FILENAMES="$(bash scripts/setup-webgpu.sh)"
 #   works; progress messages go to stderr.
 #   --force           re-download and re-extract the driver.
+#   --check           only report: exit 0 when the driver is ready, 1 when
+#                     not (no root needed, nothing installed or written).
 #   VULKAN_CACHE_DIR  overrides the output dir (default <repo>/.cache/vulkan).
 #
 # Idempotent: a second run finds the packages installed and the driver
@@ -32,9 +34,11 @@ log() { echo "[setup-webgpu] $*" >&2; }
 die() { echo "[setup-webgpu] ERROR: $*" >&2; exit 1; }
 
 FORCE=0
+CHECK=0
 for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
+    --check) CHECK=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 0 ;;
     *) die "unknown argument: $arg" ;;
   esac
@@ -46,6 +50,19 @@ OUT_DIR="${VULKAN_CACHE_DIR:-$REPO_DIR/.cache/vulkan}"
 ICD_JSON="$OUT_DIR/lvp_icd.json"
 LVP_SO="$OUT_DIR/libvulkan_lvp.so"
 STAMP="$OUT_DIR/mesa-version.txt"
+
+# Before the root check: scripts/provision.sh asks this of non-root users too.
+if [ "$CHECK" -eq 1 ]; then
+  not_ready() { log "not set up: $*"; exit 1; }
+  [ -s "$LVP_SO" ] && [ -s "$STAMP" ] && [ -s "$ICD_JSON" ] || not_ready "no lavapipe driver in $OUT_DIR"
+  compgen -G '/usr/lib/*/libvulkan.so.1' >/dev/null || not_ready "the Vulkan loader libvulkan.so.1 is missing"
+  if ldd "$LVP_SO" 2>/dev/null | grep -q 'not found'; then
+    not_ready "libraries that $LVP_SO links against are missing"
+  fi
+  log "ready: lavapipe from mesa $(cat "$STAMP")"
+  echo "$ICD_JSON"
+  exit 0
+fi
 
 # Run privileged commands directly as root, else through sudo if present.
 if [ "$(id -u)" -eq 0 ]; then

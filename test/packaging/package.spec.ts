@@ -1,0 +1,120 @@
+/**
+ * The published package, installed from its tarball into an empty project as
+ * the README says, works the three ways the README shows: required as
+ * CommonJS, imported as an ES module, and from `<script>` tags in a browser
+ * (headless chromium, on WebGPU). `npm run test:packaging`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import {expect} from 'chai';
+
+import {openReadmePage, ReadmePage} from './browser_page';
+import {readmeBlock, toCommonJS} from './readme';
+import {createScratchProject, ScratchProject} from './scratch_project';
+
+import type * as tfjs from '@tensorflow/tfjs';
+import type * as tfjsBlocksparse from '../../src/index';
+
+// The page's globals, set by the README's <script> tags.
+declare const tf: typeof tfjs;
+declare const tfbs: typeof tfjsBlocksparse;
+
+const TSC = require.resolve('typescript/bin/tsc');
+
+describe('the packed package, installed into a scratch project', () => {
+  let project: ScratchProject;
+  let installed: string;
+
+  before(() => {
+    // The browser page needs the WebGPU backend, which the README names as optional.
+    project = createScratchProject(readmeBlock('Install', 'sh'), ['@tensorflow/tfjs-backend-webgpu']);
+    installed = path.join(project.dir, 'node_modules', 'tfjs-blocksparse');
+    console.log(`      scratch project: ${project.dir}`);
+  });
+
+  after(() => {
+    if (project != null) fs.rmSync(project.dir, {recursive: true, force: true});
+  });
+
+  it('ships the CommonJS build with types and both bundles, but no sources', () => {
+    const files = project.run('tar', ['tzf', project.tarball]).trim().split('\n');
+    expect(files).to.include.members([
+      'package/package.json', 'package/README.md', 'package/dist/src/index.js', 'package/dist/src/index.d.ts',
+      'package/dist/tfjs-blocksparse.mjs', 'package/dist/tfjs-blocksparse.min.js',
+    ]);
+    expect(files.filter(file => /^package\/(src|ops|gradients|test|scripts)\//.test(file))).to.deep.equal([]);
+  });
+
+  it('resolves require to the CommonJS build and import to the ES module', () => {
+    const {exports} = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+    const targets = JSON.stringify(exports).match(/"\.\/[^"]+"/g)!.map(target => JSON.parse(target) as string);
+    expect(targets.filter(target => !fs.existsSync(path.join(installed, target)))).to.deep.equal([]);
+    expect(project.run('node', ['-p', 'require.resolve("tfjs-blocksparse")']).trim())
+        .to.equal(path.join(fs.realpathSync(installed), 'dist/src/index.js'));
+    expect(project.run('node', ['--input-type=module', '-e',
+                                'console.log(import.meta.resolve("tfjs-blocksparse"))']).trim())
+        .to.equal(`file://${path.join(fs.realpathSync(installed), 'dist/tfjs-blocksparse.mjs')}`);
+  });
+
+  it('gives TypeScript its types from CommonJS and from ES modules', () => {
+    const source = `import * as tfbs from 'tfjs-blocksparse';\n` +
+        `export const layout: tfbs.BlockLayout = tfbs.denseLayout({inputSize: 64, outputSize: 64, blockSize: 32});\n`;
+    fs.writeFileSync(path.join(project.dir, 'types.cts'), source);
+    fs.writeFileSync(path.join(project.dir, 'types.mts'), source);
+    fs.writeFileSync(path.join(project.dir, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {module: 'node16', moduleResolution: 'node16', strict: true, noEmit: true,
+                        skipLibCheck: true, types: []},
+      files: ['types.cts', 'types.mts'],
+    }));
+    project.run(process.execPath, [TSC, '-p', 'tsconfig.json']);
+  });
+
+  describe("the README's usage example in Node", () => {
+    const usage = () => readmeBlock('Usage', 'js');
+    let commonJSOutput: string;
+
+    it('runs as CommonJS', () => {
+      fs.writeFileSync(path.join(project.dir, 'usage.cjs'), toCommonJS(usage()));
+      commonJSOutput = project.run('node', ['usage.cjs']).trim();
+      expect(commonJSOutput).to.not.equal('');
+    });
+
+    it('runs as an ES module, printing the same', () => {
+      fs.writeFileSync(path.join(project.dir, 'usage.mjs'), usage());
+      expect(project.run('node', ['usage.mjs']).trim()).to.equal(commonJSOutput);
+    });
+  });
+
+  describe("the README's <script> tags in headless chromium", () => {
+    let readmePage: ReadmePage;
+
+    before(async () => {
+      readmePage = await openReadmePage(readmeBlock('Install', 'html'), path.join(project.dir, 'node_modules'));
+    });
+
+    after(async () => {
+      await readmePage?.close();
+    });
+
+    it('compute one block-sparse product on WebGPU, equal to the dense tf.matMul', async () => {
+      const result = await readmePage.page.evaluate(async () => {
+        const started = await tf.setBackend('webgpu');
+        const layout = tfbs.balancedRandomLayout(
+            {inputSize: 256, outputSize: 192, blockSize: 32, density: 1 / 4, seed: 5});
+        const w = tf.randomNormal(layout.weightShape, 0, 1, 'float32', 1);
+        const x = tf.randomNormal([24, 256], 0, 1, 'float32', 2);
+        const sparse = tfbs.blockSparseMatMul(x, w, layout);
+        const dense = tf.matMul(x, tfbs.blocksToDense(w, layout));
+        const maxError = (await tf.max(tf.abs(tf.sub(sparse, dense))).data())[0];
+        const scale = (await tf.max(tf.abs(dense)).data())[0];
+        return {started, backend: tf.getBackend(), shape: sparse.shape, maxError, scale};
+      });
+      expect(readmePage.errors).to.deep.equal([]);
+      expect(result.started).to.equal(true);
+      expect(result.backend).to.equal('webgpu');
+      expect(result.shape).to.deep.equal([24, 192]);
+      expect(result.scale).to.be.above(1);
+      expect(result.maxError).to.be.at.most(1e-4 * result.scale);
+    });
+  });
+});
