@@ -22,10 +22,28 @@ function onGpuDevice(): boolean {
 }
 
 /**
+ * TFJS_BLOCKSPARSE_TEST_DEVICE=gpu (`npm run test:tensorflow:cuda`) asks for
+ * TensorFlow's GPU device: a run that finds no CUDA device fails rather than
+ * passing on the CPU, where the composed GPU route would go untested.
+ */
+function checkRequestedDevice(): void {
+  const device = process.env.TFJS_BLOCKSPARSE_TEST_DEVICE;
+  if (device == null) return;
+  if (device !== 'gpu' && device !== 'cpu') {
+    throw new Error(`TFJS_BLOCKSPARSE_TEST_DEVICE must be 'gpu' or 'cpu', but got '${device}'.`);
+  }
+  if ((device === 'gpu') !== onGpuDevice()) {
+    throw new Error(`TFJS_BLOCKSPARSE_TEST_DEVICE is '${device}', but TensorFlow computes on the ${
+        onGpuDevice() ? 'GPU' : 'CPU'} (tfjs-node-gpu uses a GPU only when libtensorflow finds CUDA).`);
+  }
+}
+
+/**
  * The path the run as a whole is about: TFJS_BLOCKSPARSE_TEST_PATH (default
  * native), and always composed on a GPU device.
  */
 export function runTensorflowPath(): TensorflowPath {
+  checkRequestedDevice();
   const path = process.env.TFJS_BLOCKSPARSE_TEST_PATH ?? 'native';
   if (path !== 'native' && path !== 'composed') {
     throw new Error(`TFJS_BLOCKSPARSE_TEST_PATH must be 'native' or 'composed', but got '${path}'.`);
