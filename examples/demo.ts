@@ -8,11 +8,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {parseFlags} from '../scripts/lib/command_flags';
+import {startBackendFromFlag} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
-import {selectBackend} from './select_backend';
 
 async function main() {
-  const backend = await selectBackend(process.argv);
+  const flags = parseFlags(process.argv.slice(2), {backend: {type: 'string', default: 'cpu'}});
+  const backend = await startBackendFromFlag(flags.backend);
   console.log(`tfjs-blocksparse ${tfbs.version} on backend '${backend}'\n`);
 
   const layout = tfbs.balancedRandomLayout(
