@@ -12,7 +12,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
 import {parseFlags, parseNumber} from '../scripts/lib/command_flags';
-import {startBackendFromFlag} from '../scripts/lib/node_backends';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {median} from './timing';
@@ -44,7 +44,8 @@ async function stepTimes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samp
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
-  const backend = await startBackendFromFlag(flags.backend);
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
   const hidden = parseNumber(flags.hidden, '--hidden');
   const density = parseNumber(flags.density, '--density');
   const blockSize = parseNumber(flags['block-size'], '--block-size');

@@ -17,7 +17,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
 import {parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
-import {startBackendFromFlag} from '../scripts/lib/node_backends';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
@@ -76,7 +76,8 @@ function shapeNamed(name: string): Shape {
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
-  const backend = await startBackendFromFlag(flags.backend);
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
   const quick = flags.quick;
   const ms = parseNumberList(flags.m ?? (quick ? '256' : '32,256,2048'), '--m');
   const blockSizes = parseNumberList(flags.b ?? (quick ? '32' : '8,16,32,64'), '--b');

@@ -21,7 +21,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
 import {parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
-import {startBackendFromFlag} from '../scripts/lib/node_backends';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
@@ -65,7 +65,8 @@ const FLAGS = {
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
-  const backend = await startBackendFromFlag(flags.backend);
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
   const K = parseNumber(flags.k, '--k'), N = parseNumber(flags.n, '--n');
   const ms = parseNumberList(flags.m, '--m');
   const blockSizes = parseNumberList(flags.b, '--b');

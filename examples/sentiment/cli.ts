@@ -15,7 +15,7 @@
  * is train_model.ts; this file only reads flags.
  */
 import {parseFlags, parseFlagsAndWords} from '../../scripts/lib/command_flags';
-import {startBackendFromFlag} from '../../scripts/lib/node_backends';
+import {startCommandBackend} from '../../scripts/lib/node_backends';
 
 import {loadSentimentData, readLabeledTsv} from './data/node_files';
 import {loadSentimentModel} from './model_files';
@@ -38,7 +38,7 @@ async function train(args: string[]) {
     backend: {type: 'string', default: 'tensorflow'},
     verbose: {type: 'boolean', default: false},
   });
-  await startBackendFromFlag(flags.backend, {verbose: flags.verbose});
+  if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
   await trainSentimentModel(trainOptionsFromFlags(flags));
 }
 
@@ -50,7 +50,7 @@ function modelDirectory(dir: string|undefined, command: string): string {
 async function evaluate(args: string[]) {
   const flags = parseFlags(args, {...MODEL_FLAGS, data: {type: 'string'}});
   const dir = modelDirectory(flags.model, 'evaluate');
-  await startBackendFromFlag(flags.backend, {verbose: flags.verbose});
+  if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
   const {model, vocabulary, metadata} = await loadSentimentModel(dir);
   const examples = flags.data != null ? readLabeledTsv(flags.data) : loadSentimentData().dev;
   const result = await evaluateSet(model, encodeExamples(examples, vocabulary, metadata.maxLength));
@@ -64,7 +64,7 @@ async function predict(args: string[]) {
   if (sentences.length === 0) {
     throw new Error(`predict needs at least one sentence, e.g. predict --model ${dir} "a gorgeous, witty film"`);
   }
-  await startBackendFromFlag(flags.backend, {verbose: flags.verbose});
+  if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
   const {model, vocabulary, metadata} = await loadSentimentModel(dir);
   const examples = sentences.map(text => ({text, label: 0 as const}));
   const p = await predictSet(model, encodeExamples(examples, vocabulary, metadata.maxLength));

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import {parseFlags, parseNumber, parseNumberList} from '../../scripts/lib/command_flags';
-import {startBackendFromFlag} from '../../scripts/lib/node_backends';
+import {startCommandBackend} from '../../scripts/lib/node_backends';
 
 import {TRAIN_FLAGS, trainOptionsFromFlags} from './train_flags';
 import {trainSentimentModel, TrainResult} from './train_model';
@@ -52,7 +52,7 @@ async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
   const seeds = parseNumberList(flags.seeds, '--seeds');
   const shared = trainOptionsFromFlags(flags);
-  await startBackendFromFlag(flags.backend, {verbose: flags.verbose});
+  if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
   const rows: Row[] = [
     {kind: 'dense', hidden: parseNumber(flags['dense-hidden'], '--dense-hidden'), results: []},
     {kind: 'sparse', hidden: parseNumber(flags['sparse-hidden'], '--sparse-hidden'), results: []},

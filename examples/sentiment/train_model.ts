@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {stderrIsTerminal} from '../../scripts/lib/tensorflow_log_filter';
 import type {LayoutType} from '../../src/layout/generators';
 
 import {loadSentimentData} from './data/node_files';
@@ -90,7 +91,7 @@ function progressLine(epoch: number, epochs: number, r: BatchReport): string {
 
 /** Prints progress lines on stderr: redrawn in place on a terminal, else one every 10 s. */
 function stderrProgress(epoch: number, epochs: number): {onBatch: (r: BatchReport) => void, end: () => void} {
-  const interactive = process.stderr.isTTY;
+  const interactive = stderrIsTerminal();
   let lastPrinted = 0;
   return {
     onBatch: r => {

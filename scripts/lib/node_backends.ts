@@ -16,6 +16,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {rerunWithoutTensorflowLogs} from './tensorflow_log_filter';
+
 export const NODE_BACKENDS = ['cpu', 'webgpu', 'tensorflow', 'wasm'] as const;
 export type NodeBackend = typeof NODE_BACKENDS[number];
 
@@ -104,7 +106,23 @@ export async function startNodeBackend(name: NodeBackend, options: NodeBackendOp
   return name;
 }
 
-/** A command's `--backend NAME` flag: checks the name, then starts that backend. */
-export function startBackendFromFlag(value: string, options: NodeBackendOptions = {}): Promise<NodeBackend> {
-  return startNodeBackend(parseNodeBackend(value, '--backend'), options);
+/**
+ * A command's `--backend NAME`: checks the name and starts that backend.
+ * Resolves to undefined when a child process did the command's work instead:
+ * on tensorflow, unless verbose, the command runs again as a child whose
+ * stderr drops the log lines libtensorflow prints while loading
+ * (./tensorflow_log_filter.ts); this process then only waits, and exits with
+ * the child's code.
+ */
+export async function startCommandBackend(value: string, options: NodeBackendOptions = {}):
+    Promise<NodeBackend|undefined> {
+  const name = parseNodeBackend(value, '--backend');
+  if (name === 'tensorflow' && !options.verbose) {
+    const childExitCode = await rerunWithoutTensorflowLogs();
+    if (childExitCode !== undefined) {
+      process.exitCode = childExitCode;
+      return undefined;
+    }
+  }
+  return startNodeBackend(name, options);
 }
