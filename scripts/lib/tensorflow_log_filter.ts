@@ -58,21 +58,25 @@ export function rerunWithoutTensorflowLogs(): Promise<number|undefined> {
   if (process.env[CHILD_MARK] != null || process.env.TF_CPP_MIN_LOG_LEVEL != null) {
     return Promise.resolve(undefined);
   }
-  const script = process.argv[1];
-  // Started by ts-node, the script is TypeScript: the child needs the same loader.
-  const loader = script.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
-  const child = spawn(process.execPath, [...process.execArgv, ...loader, script, ...process.argv.slice(2)], {
+  // execArgv carries the TypeScript loader: ts-node puts itself there for child processes.
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'pipe'],
     env: {...process.env, [CHILD_MARK]: process.stderr.isTTY ? 'tty' : 'pipe'},
   });
   child.stderr!.pipe(tensorflowLogFilter()).pipe(process.stderr, {end: false});
-  // Ctrl-C reaches both processes: the child decides what to do, the parent waits for it.
+  // Ctrl-C reaches both processes from the terminal: the child decides, the
+  // parent waits for it. A signal sent to the parent alone is passed on.
   const ignore = () => undefined;
+  const passOn = (signal: NodeJS.Signals) => child.kill(signal);
   process.on('SIGINT', ignore);
+  process.on('SIGTERM', passOn);
+  process.on('SIGHUP', passOn);
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       process.off('SIGINT', ignore);
+      process.off('SIGTERM', passOn);
+      process.off('SIGHUP', passOn);
       resolve(code ?? (signal != null ? 1 : 0));
     });
   });
