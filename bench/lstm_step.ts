@@ -11,24 +11,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
-import {parseFlags, parseNumber} from '../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
 import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {median} from './timing';
 
-const FLAGS = {
-  backend: {type: 'string', default: 'cpu'},
-  hidden: {type: 'string', default: '1024'},
-  density: {type: 'string', default: '1/8'},
-  'block-size': {type: 'string', default: '32'},
-  batch: {type: 'string', default: '32'},
-  steps: {type: 'string', default: '40'},
-  // Default: the hidden size.
-  input: {type: 'string'},
-  samples: {type: 'string', default: '5'},
-  out: {type: 'string', default: 'bench-results'},
-} as const;
+// --input defaults to the hidden size.
+const FLAGS = flagSpecs({
+  backend: 'cpu', hidden: '1024', density: '1/8', 'block-size': '32', batch: '32', steps: '40', input: null,
+  samples: '5', out: 'bench-results',
+});
 
 async function stepTimes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number): Promise<number[]> {
   model.compile({optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError'});

@@ -16,12 +16,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
-import {parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
 import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
-import {formatDensity, Product, PRODUCTS} from './products';
+import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
 import {logLogPlot, Series} from './svg_plot';
 import {timeOp, TimingOptions} from './timing';
 
@@ -36,15 +36,9 @@ const SHAPES: Record<string, Shape> = {
   nonsquare: {name: 'nonsquare', inputSize: 1024, outputSize: 4096},
 };
 
-export interface BenchRow {
-  backend: string;
+export interface BenchRow extends MeasuredCase {
+  /** A product, or 'forward vs <baseline>'. */
   product: Product|string;
-  M: number;
-  K: number;
-  N: number;
-  blockSize: number;
-  density: number;
-  nnzBlocks: number;
   sparseMs: number;
   denseMs: number;
   speedup: number;
@@ -56,17 +50,10 @@ export interface BenchRow {
 }
 
 // Without a value, a list flag takes the full sweep, or a small subset with --quick (CI).
-const FLAGS = {
-  backend: {type: 'string', default: 'cpu'},
-  quick: {type: 'boolean', default: false},
-  m: {type: 'string'},
-  b: {type: 'string'},
-  densities: {type: 'string'},
-  shapes: {type: 'string'},
-  samples: {type: 'string'},
-  'budget-ms': {type: 'string', default: '4000'},
-  out: {type: 'string', default: 'bench-results'},
-} as const;
+const FLAGS = flagSpecs({
+  backend: 'cpu', quick: false, m: null, b: null, densities: null, shapes: null, samples: null,
+  'budget-ms': '4000', out: 'bench-results',
+});
 
 function shapeNamed(name: string): Shape {
   const shape = SHAPES[name];

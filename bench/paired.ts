@@ -20,24 +20,17 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
-import {parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
 import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
-import {formatDensity, Product, PRODUCTS} from './products';
+import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
 import {logLogPlot, Series} from './svg_plot';
 import {median, timeOnce} from './timing';
 
-interface PairedRow {
-  backend: string;
+interface PairedRow extends MeasuredCase {
   product: Product;
-  M: number;
-  K: number;
-  N: number;
-  blockSize: number;
-  density: number;
-  nnzBlocks: number;
   denseMsMedian: number;
   sparseMsMedian: number;
   speedupMin: number;
@@ -49,19 +42,10 @@ interface PairedRow {
   vsElementSparse?: number;
 }
 
-const FLAGS = {
-  backend: {type: 'string', default: 'cpu'},
-  m: {type: 'string', default: '2048'},
-  k: {type: 'string', default: '2048'},
-  n: {type: 'string', default: '2048'},
-  b: {type: 'string', default: '32'},
-  densities: {type: 'string', default: '1,1/8'},
-  products: {type: 'string', default: PRODUCTS.join(',')},
-  pairs: {type: 'string', default: '5'},
-  layout: {type: 'string', default: 'balanced'},
-  baseline: {type: 'boolean', default: false},
-  out: {type: 'string', default: 'bench-results/paired'},
-} as const;
+const FLAGS = flagSpecs({
+  backend: 'cpu', m: '2048', k: '2048', n: '2048', b: '32', densities: '1,1/8', products: PRODUCTS.join(','),
+  pairs: '5', layout: 'balanced', baseline: false, out: 'bench-results/paired',
+});
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);

@@ -15,18 +15,13 @@ import {defaultDataPath} from '../examples/sentiment/data/node_files';
 import {startServer} from '../examples/sentiment/serve';
 import {trainSentimentModel} from '../examples/sentiment/train_model';
 import type {WindowWithApp} from '../examples/sentiment/web/app_state';
-import {parseFlags, parseNumber} from '../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
 import {startNodeBackend} from '../scripts/lib/node_backends';
 import {launchChromium} from '../test/browser/chromium';
 
-const FLAGS = {
-  steps: {type: 'string', default: '30'},
-  hidden: {type: 'string', default: '128'},
-  density: {type: 'string', default: '0.25'},
-  'block-size': {type: 'string', default: '16'},
-  embedding: {type: 'string', default: '32'},
-  'batch-size': {type: 'string', default: '32'},
-} as const;
+const FLAGS = flagSpecs({
+  steps: '30', hidden: '128', density: '0.25', 'block-size': '16', embedding: '32', 'batch-size': '32',
+});
 
 interface RateRow {
   where: string;

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import {parseFlags, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
 import {startNodeBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 import {CHUNK_BYTES_FLAG, NATIVE_FLAG, PLAN_FLAG, TENSORFLOW_PLANS} from '../src/kernels/tensorflow/flags';
@@ -15,15 +15,10 @@ import {CHUNK_BYTES_FLAG, NATIVE_FLAG, PLAN_FLAG, TENSORFLOW_PLANS} from '../src
 import {formatDensity, PRODUCTS} from './products';
 import {timeOp as timeMedian, TimingOptions} from './timing';
 
-const FLAGS = {
-  m: {type: 'string', default: '2048'},
-  b: {type: 'string', default: '32'},
-  densities: {type: 'string', default: '1,1/2,1/4,1/8,1/16,1/32,1/64'},
-  size: {type: 'string', default: '2048'},
-  samples: {type: 'string', default: '3'},
-  // Given: time the grouped plan at each of these chunk sizes instead of every plan.
-  'chunk-bytes': {type: 'string'},
-} as const;
+// --chunk-bytes given: time the grouped plan at each of these chunk sizes instead of every plan.
+const FLAGS = flagSpecs({
+  m: '2048', b: '32', densities: '1,1/2,1/4,1/8,1/16,1/32,1/64', size: '2048', samples: '3', 'chunk-bytes': null,
+});
 
 // Min of the samples: the machine is shared, and the minimum is the least
 // disturbed run of each contender.

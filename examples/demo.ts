@@ -8,12 +8,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-import {parseFlags} from '../scripts/lib/command_flags';
+import {flagSpecs, parseFlags} from '../scripts/lib/command_flags';
 import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 async function main() {
-  const flags = parseFlags(process.argv.slice(2), {backend: {type: 'string', default: 'cpu'}});
+  const flags = parseFlags(process.argv.slice(2), flagSpecs({backend: 'cpu'}));
   const backend = await startCommandBackend(flags.backend);
   if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
   console.log(`tfjs-blocksparse ${tfbs.version} on backend '${backend}'\n`);

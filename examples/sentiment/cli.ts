@@ -14,7 +14,7 @@
  * data path defaults to ../shared/data when it exists. The training itself
  * is train_model.ts; this file only reads flags.
  */
-import {parseFlags, parseFlagsAndWords} from '../../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseFlagsAndWords} from '../../scripts/lib/command_flags';
 import {startCommandBackend} from '../../scripts/lib/node_backends';
 
 import {loadSentimentData, readLabeledTsv} from './data/node_files';
@@ -26,18 +26,10 @@ import {encodeExamples, evaluateSet, predictSet} from './training';
 const USAGE = 'usage: npm run sentiment -- train|evaluate|predict [options] (see examples/sentiment/cli.ts)';
 
 /** Flags of evaluate and predict, whose --model names a saved model's directory. */
-const MODEL_FLAGS = {
-  model: {type: 'string'},
-  backend: {type: 'string', default: 'cpu'},
-  verbose: {type: 'boolean', default: false},
-} as const;
+const MODEL_FLAGS = flagSpecs({model: null, backend: 'cpu', verbose: false});
 
 async function train(args: string[]) {
-  const flags = parseFlags(args, {
-    ...TRAIN_FLAGS,
-    backend: {type: 'string', default: 'tensorflow'},
-    verbose: {type: 'boolean', default: false},
-  });
+  const flags = parseFlags(args, {...TRAIN_FLAGS, ...flagSpecs({backend: 'tensorflow', verbose: false})});
   if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
   await trainSentimentModel(trainOptionsFromFlags(flags));
 }
@@ -48,7 +40,7 @@ function modelDirectory(dir: string|undefined, command: string): string {
 }
 
 async function evaluate(args: string[]) {
-  const flags = parseFlags(args, {...MODEL_FLAGS, data: {type: 'string'}});
+  const flags = parseFlags(args, {...MODEL_FLAGS, ...flagSpecs({data: null})});
   const dir = modelDirectory(flags.model, 'evaluate');
   if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
   const {model, vocabulary, metadata} = await loadSentimentModel(dir);

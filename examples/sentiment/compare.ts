@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import {parseFlags, parseNumber, parseNumberList} from '../../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseNumber, parseNumberList} from '../../scripts/lib/command_flags';
 import {startCommandBackend} from '../../scripts/lib/node_backends';
 
 import {TRAIN_FLAGS, trainOptionsFromFlags} from './train_flags';
@@ -23,15 +23,11 @@ import {trainSentimentModel, TrainResult} from './train_model';
 const {model: _model, hidden: _hidden, seed: _seed, out: _out, ...PASSED_THROUGH} = TRAIN_FLAGS;
 const FLAGS = {
   ...PASSED_THROUGH,
-  backend: {type: 'string', default: 'tensorflow'},
-  verbose: {type: 'boolean', default: false},
-  seeds: {type: 'string', default: '1,2,3'},
-  'dense-hidden': {type: 'string', default: '362'},
-  'sparse-hidden': {type: 'string', default: '1024'},
-  epochs: {type: 'string', default: '1'},
-  density: {type: 'string', default: '1/8'},
-  'block-size': {type: 'string', default: '32'},
-} as const;
+  ...flagSpecs({
+    backend: 'tensorflow', verbose: false, seeds: '1,2,3', 'dense-hidden': '362', 'sparse-hidden': '1024',
+    epochs: '1', density: '1/8', 'block-size': '32',
+  }),
+};
 
 interface Row {
   kind: 'dense'|'sparse';

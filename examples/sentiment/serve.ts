@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 
-import {parseFlags, parseNumber} from '../../scripts/lib/command_flags';
+import {flagSpecs, parseFlags, parseNumber} from '../../scripts/lib/command_flags';
 
 import {buildWebBundle, WEB_DIR} from './build_web';
 import {defaultDataPath} from './data/node_files';
@@ -78,12 +78,7 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
   });
 }
 
-const FLAGS = {
-  port: {type: 'string', default: '8080'},
-  data: {type: 'string'},
-  models: {type: 'string', default: 'sentiment-models'},
-  'no-build': {type: 'boolean', default: false},
-} as const;
+const FLAGS = flagSpecs({port: '8080', data: null, models: 'sentiment-models', 'no-build': false});
 
 async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);

@@ -4,31 +4,17 @@
  * translation into typed training options. A flag not given keeps the
  * default of DEFAULT_TRAIN_OPTIONS.
  */
-import {parseNumber} from '../../scripts/lib/command_flags';
+import {flagSpecs, parseNumber} from '../../scripts/lib/command_flags';
 import {LAYOUT_TYPES, LayoutType} from '../../src/layout/generators';
 
 import {SentimentTrainOptions} from './train_model';
 
-export const TRAIN_FLAGS = {
-  data: {type: 'string'},
-  model: {type: 'string'},
-  hidden: {type: 'string'},
-  density: {type: 'string'},
-  'block-size': {type: 'string'},
-  layout: {type: 'string'},
-  embedding: {type: 'string'},
-  epochs: {type: 'string'},
-  'batch-size': {type: 'string'},
-  'max-length': {type: 'string'},
-  'vocab-size': {type: 'string'},
-  'min-count': {type: 'string'},
-  lr: {type: 'string'},
-  dropout: {type: 'string'},
-  seed: {type: 'string'},
-  'max-batches': {type: 'string'},
-  'time-limit': {type: 'string'},
-  out: {type: 'string'},
-} as const;
+// No defaults here: a flag given overrides DEFAULT_TRAIN_OPTIONS, one not given leaves it.
+export const TRAIN_FLAGS = flagSpecs({
+  data: null, model: null, hidden: null, density: null, 'block-size': null, layout: null, embedding: null,
+  epochs: null, 'batch-size': null, 'max-length': null, 'vocab-size': null, 'min-count': null, lr: null,
+  dropout: null, seed: null, 'max-batches': null, 'time-limit': null, out: null,
+});
 
 export type TrainFlagValues = {[name in keyof typeof TRAIN_FLAGS]?: string};
 

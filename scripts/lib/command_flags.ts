@@ -5,10 +5,9 @@
  * scripts/lib beside the backend loader so that benchmarks and examples share
  * it without importing each other's folders.
  *
- *   const flags = parseFlags(process.argv.slice(2), {
- *     backend: {type: 'string', default: 'cpu'},
- *     quick: {type: 'boolean', default: false},
- *   });
+ *   const flags = parseFlags(process.argv.slice(2), flagSpecs({backend: 'cpu', quick: false}));
+ *   flags.backend  // string
+ *   flags.quick    // boolean
  */
 import {parseArgs} from 'util';
 
@@ -24,6 +23,25 @@ type FlagValue<S extends FlagSpec> = S['type'] extends 'boolean' ? boolean : str
 /** The parsed flags: each one's value, optional unless the flag has a default. */
 export type FlagValues<O extends FlagSpecs> = {-readonly [K in keyof O]?: FlagValue<O[K]>}&
     {-readonly [K in keyof O as O[K]['default'] extends string | boolean ? K : never]: FlagValue<O[K]>};
+
+type SpecFor<V> = V extends boolean ? {type: 'boolean', default: boolean} :
+    V extends string ? {type: 'string', default: V} : {type: 'string'};
+
+/**
+ * Flag specs from their defaults: a string default makes a `--name VALUE`
+ * flag, `false` a `--name` switch, null a `--name VALUE` flag without default.
+ *
+ *   flagSpecs({backend: 'cpu', quick: false, m: null})
+ */
+export function flagSpecs<const D extends Record<string, string|boolean|null>>(defaults: D):
+    {[K in keyof D]: SpecFor<D[K]>} {
+  const specs: FlagSpecs = {};
+  for (const [name, value] of Object.entries(defaults)) {
+    specs[name] = value === null ? {type: 'string'} :
+        typeof value === 'boolean' ? {type: 'boolean', default: value} : {type: 'string', default: value};
+  }
+  return specs as {[K in keyof D]: SpecFor<D[K]>};
+}
 
 function knownFlags(specs: FlagSpecs): string {
   const names = Object.entries(specs)
