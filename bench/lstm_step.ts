@@ -5,17 +5,23 @@
  * the target (density + 0.2) x dense, writes bench-results/lstm-<backend>.json.
  *
  * Options: --hidden 1024 --density 1/8 --block-size 32 --batch 32 --steps 40
- *   --input 1024 --samples 5
+ *   --input 1024 --samples 5 --out bench-results
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
+import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
-import {selectBackend} from '../examples/select_backend';
 
 import {median} from './timing';
-import {option, parseFraction} from './args';
+
+// --input defaults to the hidden size.
+const FLAGS = flagSpecs({
+  backend: 'cpu', hidden: '1024', density: '1/8', 'block-size': '32', batch: '32', steps: '40', input: null,
+  samples: '5', out: 'bench-results',
+});
 
 async function stepTimes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samples: number): Promise<number[]> {
   model.compile({optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError'});
@@ -30,15 +36,16 @@ async function stepTimes(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, samp
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const backend = await selectBackend(argv);
-  const hidden = Number(option(argv, '--hidden', '1024'));
-  const density = parseFraction(option(argv, '--density', '1/8'));
-  const blockSize = Number(option(argv, '--block-size', '32'));
-  const batch = Number(option(argv, '--batch', '32'));
-  const steps = Number(option(argv, '--steps', '40'));
-  const input = Number(option(argv, '--input', String(hidden)));
-  const samples = Number(option(argv, '--samples', '5'));
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
+  const hidden = parseNumber(flags.hidden, '--hidden');
+  const density = parseNumber(flags.density, '--density');
+  const blockSize = parseNumber(flags['block-size'], '--block-size');
+  const batch = parseNumber(flags.batch, '--batch');
+  const steps = parseNumber(flags.steps, '--steps');
+  const input = flags.input == null ? hidden : parseNumber(flags.input, '--input');
+  const samples = parseNumber(flags.samples, '--samples');
   const x = tf.randomNormal([batch, steps, input]);
   const y = tf.randomNormal([batch, hidden]);
 
@@ -60,7 +67,7 @@ async function main() {
   console.log(`  blockSparseLSTM (density ${density}, b=${blockSize}): ${sparseMs.toFixed(0)} ms, ${row.sparseParams} parameters`);
   console.log(`  tf.layers.lstm (dense):                  ${denseMs.toFixed(0)} ms, ${row.denseParams} parameters`);
   console.log(`  ratio ${row.ratio.toFixed(3)} (target <= ${row.targetRatio.toFixed(3)}): ${row.meetsTarget ? 'met' : 'missed'}`);
-  const outDir = option(argv, '--out', 'bench-results');
+  const outDir = flags.out;
   fs.mkdirSync(outDir, {recursive: true});
   fs.writeFileSync(path.join(outDir, `lstm-${backend}.json`), JSON.stringify(row, null, 1));
 }

@@ -16,16 +16,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 
+import {flagSpecs, parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
-import {selectBackend} from '../examples/select_backend';
 
 import {FORWARD_BASELINES} from './baselines';
+import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
 import {logLogPlot, Series} from './svg_plot';
 import {timeOp, TimingOptions} from './timing';
-import {listArg, parseFraction} from './args';
-
-type Product = 'forward'|'transposed'|'sampled';
-const PRODUCTS: Product[] = ['forward', 'transposed', 'sampled'];
 
 interface Shape {
   name: string;
@@ -38,15 +36,9 @@ const SHAPES: Record<string, Shape> = {
   nonsquare: {name: 'nonsquare', inputSize: 1024, outputSize: 4096},
 };
 
-export interface BenchRow {
-  backend: string;
+export interface BenchRow extends MeasuredCase {
+  /** A product, or 'forward vs <baseline>'. */
   product: Product|string;
-  M: number;
-  K: number;
-  N: number;
-  blockSize: number;
-  density: number;
-  nnzBlocks: number;
   sparseMs: number;
   denseMs: number;
   speedup: number;
@@ -57,23 +49,32 @@ export interface BenchRow {
   denseBytes: number;
 }
 
-function formatDensity(d: number): string {
-  return d === 1 ? '1' : `1/${Math.round(1 / d)}`;
+// Without a value, a list flag takes the full sweep, or a small subset with --quick (CI).
+const FLAGS = flagSpecs({
+  backend: 'cpu', quick: false, m: null, b: null, densities: null, shapes: null, samples: null,
+  'budget-ms': '4000', out: 'bench-results',
+});
+
+function shapeNamed(name: string): Shape {
+  const shape = SHAPES[name];
+  if (shape == null) throw new Error(`--shapes must list ${Object.keys(SHAPES).join(', ')}, but got '${name}'.`);
+  return shape;
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  const backend = await selectBackend(argv);
-  const quick = argv.includes('--quick');
-  const ms = listArg(argv, '--m', quick ? '256' : '32,256,2048').map(Number);
-  const blockSizes = listArg(argv, '--b', quick ? '32' : '8,16,32,64').map(Number);
-  const densities = listArg(argv, '--densities', quick ? '1,1/8,1/64' : '1,1/2,1/4,1/8,1/16,1/32,1/64').map(parseFraction);
-  const shapes = listArg(argv, '--shapes', quick ? 'square' : 'square,nonsquare').map(s => SHAPES[s]);
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
+  const quick = flags.quick;
+  const ms = parseNumberList(flags.m ?? (quick ? '256' : '32,256,2048'), '--m');
+  const blockSizes = parseNumberList(flags.b ?? (quick ? '32' : '8,16,32,64'), '--b');
+  const densities = parseNumberList(flags.densities ?? (quick ? '1,1/8,1/64' : '1,1/2,1/4,1/8,1/16,1/32,1/64'), '--densities');
+  const shapes = parseList(flags.shapes ?? (quick ? 'square' : 'square,nonsquare')).map(shapeNamed);
   const timing: TimingOptions = {
-    samples: Number(listArg(argv, '--samples', quick ? '3' : '5')[0]),
-    budgetMs: Number(listArg(argv, '--budget-ms', '4000')[0]),
+    samples: parseNumber(flags.samples ?? (quick ? '3' : '5'), '--samples'),
+    budgetMs: parseNumber(flags['budget-ms'], '--budget-ms'),
   };
-  const outDir = listArg(argv, '--out', 'bench-results')[0];
+  const outDir = flags.out;
 
   console.log(`Block-sparse matmul benchmark on '${backend}' (median of up to ${timing.samples} samples, ` +
       `each one call plus read-back of its result)\n`);

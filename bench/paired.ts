@@ -18,28 +18,19 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import {parseArgs} from 'util';
 import * as tf from '@tensorflow/tfjs';
 
+import {flagSpecs, parseFlags, parseList, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
-import {selectBackend} from '../examples/select_backend';
 
 import {FORWARD_BASELINES} from './baselines';
+import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
 import {logLogPlot, Series} from './svg_plot';
 import {median, timeOnce} from './timing';
 
-type Product = 'forward'|'transposed'|'sampled';
-const PRODUCTS: Product[] = ['forward', 'transposed', 'sampled'];
-
-interface PairedRow {
-  backend: string;
+interface PairedRow extends MeasuredCase {
   product: Product;
-  M: number;
-  K: number;
-  N: number;
-  blockSize: number;
-  density: number;
-  nnzBlocks: number;
   denseMsMedian: number;
   sparseMsMedian: number;
   speedupMin: number;
@@ -51,45 +42,25 @@ interface PairedRow {
   vsElementSparse?: number;
 }
 
-const list = (text: string) => text.split(',').map(s => s.trim()).filter(Boolean);
-const fraction = (text: string) => {
-  const [num, den] = text.split('/').map(Number);
-  return den == null ? num : num / den;
-};
-
-function parseFlags() {
-  const options = {
-    backend: {type: 'string', default: 'cpu'},
-    m: {type: 'string', default: '2048'},
-    k: {type: 'string', default: '2048'},
-    n: {type: 'string', default: '2048'},
-    b: {type: 'string', default: '32'},
-    densities: {type: 'string', default: '1,1/8'},
-    products: {type: 'string', default: PRODUCTS.join(',')},
-    pairs: {type: 'string', default: '5'},
-    layout: {type: 'string', default: 'balanced'},
-    baseline: {type: 'boolean', default: false},
-    out: {type: 'string', default: 'bench-results/paired'},
-  } as const;
-  try {
-    return parseArgs({args: process.argv.slice(2), options, strict: true}).values;
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\nKnown flags: ${
-        Object.keys(options).map(name => `--${name}`).join(' ')}`);
-  }
-}
+const FLAGS = flagSpecs({
+  backend: 'cpu', m: '2048', k: '2048', n: '2048', b: '32', densities: '1,1/8', products: PRODUCTS.join(','),
+  pairs: '5', layout: 'balanced', baseline: false, out: 'bench-results/paired',
+});
 
 async function main() {
-  const flags = parseFlags();
-  const backend = await selectBackend(['--backend', flags.backend]);
-  const K = Number(flags.k), N = Number(flags.n);
-  const ms = list(flags.m).map(Number);
-  const blockSizes = list(flags.b).map(Number);
-  const densities = list(flags.densities).map(fraction);
-  const products = list(flags.products) as Product[];
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
+  const K = parseNumber(flags.k, '--k'), N = parseNumber(flags.n, '--n');
+  const ms = parseNumberList(flags.m, '--m');
+  const blockSizes = parseNumberList(flags.b, '--b');
+  const densities = parseNumberList(flags.densities, '--densities');
+  const products = parseList(flags.products) as Product[];
   const unknown = products.filter(p => !PRODUCTS.includes(p));
-  if (unknown.length > 0) throw new Error(`--products: unknown ${unknown}; known: ${PRODUCTS}`);
-  const pairs = Number(flags.pairs);
+  if (unknown.length > 0) {
+    throw new Error(`--products must list ${PRODUCTS.join(', ')}, but got '${unknown.join(', ')}'.`);
+  }
+  const pairs = parseNumber(flags.pairs, '--pairs');
   const load = os.loadavg()[0];
   console.log(`Paired timing on '${backend}', ${os.cpus().length} cores, load average ${
       load.toFixed(2)}${load >= 1 ? ' (busy: repeat below 1 before quoting)' : ''}; K=${K} N=${
@@ -137,7 +108,7 @@ async function main() {
             vsElementSparse: row.baselineRatio,
           };
           rows.push(result);
-          printRow(result);
+          printRow(result, flags.baseline);
         }
         w.dispose();
         layout.dispose();
@@ -192,18 +163,14 @@ async function timePairs(
   };
 }
 
-function formatDensity(density: number): string {
-  return density === 1 ? '1' : `1/${Math.round(1 / density)}`;
-}
-
-function printRow(r: PairedRow): void {
+function printRow(r: PairedRow, withBaseline: boolean): void {
   const cells = [
     r.blockSize, r.M, formatDensity(r.density), r.product, r.denseMsMedian.toFixed(1),
     r.sparseMsMedian.toFixed(2), `${r.speedupMin.toFixed(2)}x`, `${r.speedupMedian.toFixed(2)}x`,
     r.efficiency.toFixed(2), r.denseGflops.toFixed(0), r.sparseGflops.toFixed(0),
   ];
   if (r.vsElementSparse !== undefined) cells.push(`${r.vsElementSparse.toFixed(1)}x`);
-  else if (r.product !== 'forward' && process.argv.includes('--baseline')) cells.push('');
+  else if (withBaseline) cells.push('');
   console.log(`| ${cells.join(' | ')} |`);
 }
 

@@ -11,12 +11,17 @@ import * as path from 'path';
 import {AddressInfo} from 'net';
 
 import {buildWebBundle} from '../examples/sentiment/build_web';
-import {train} from '../examples/sentiment/cli';
 import {defaultDataPath} from '../examples/sentiment/data/node_files';
 import {startServer} from '../examples/sentiment/serve';
+import {trainSentimentModel} from '../examples/sentiment/train_model';
 import type {WindowWithApp} from '../examples/sentiment/web/app_state';
+import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
+import {startNodeBackend} from '../scripts/lib/node_backends';
 import {launchChromium} from '../test/browser/chromium';
-import {option} from './args';
+
+const FLAGS = flagSpecs({
+  steps: '30', hidden: '128', density: '0.25', 'block-size': '16', embedding: '32', 'batch-size': '32',
+});
 
 interface RateRow {
   where: string;
@@ -49,12 +54,8 @@ async function browserRate(url: string, backend: string, model: Record<string, s
 
 async function main() {
   const argv = process.argv.slice(2);
-  const steps = Number(option(argv, '--steps', '30'));
-  const model = {
-    'hidden': option(argv, '--hidden', '128'), 'density': option(argv, '--density', '0.25'),
-    'block-size': option(argv, '--block-size', '16'), 'embedding': option(argv, '--embedding', '32'),
-    'batch-size': option(argv, '--batch-size', '32'),
-  };
+  const {steps: stepsText, ...model} = parseFlags(argv, FLAGS);
+  const steps = parseNumber(stepsText, '--steps');
   const rows: RateRow[] = [];
   await buildWebBundle();
   const server = await startServer({port: 0, dataDir: defaultDataPath(), modelsDir: 'sentiment-models'});
@@ -67,15 +68,16 @@ async function main() {
   } finally {
     server.close();
   }
-  for (const backend of ['webgpu', 'tensorflow']) {
-    const options = new Map(Object.entries(model));
-    options.set('backend', backend);
-    options.set('max-batches', String(steps));
-    options.set('epochs', '1');
-    options.set('dropout', '0.2');
-    options.set('lr', '0.005');
-    options.set('out', path.join('sentiment-models', 'rates', backend));
-    const result = await train(options, () => undefined);
+  for (const backend of ['webgpu', 'tensorflow'] as const) {
+    await startNodeBackend(backend);
+    // The page's settings: dropout 0.2, learning rate 0.005.
+    const result = await trainSentimentModel({
+      hiddenSize: parseNumber(model.hidden, '--hidden'), density: parseNumber(model.density, '--density'),
+      blockSize: parseNumber(model['block-size'], '--block-size'),
+      embeddingSize: parseNumber(model.embedding, '--embedding'),
+      batchSize: parseNumber(model['batch-size'], '--batch-size'), maxBatches: steps, epochs: 1, dropout: 0.2,
+      learningRate: 0.005, outDir: path.join('sentiment-models', 'rates', backend),
+    }, {log: () => undefined});
     rows.push({where: 'Node command', backend, tokensPerSecond: result.tokensPerSecond});
     console.log(rows[rows.length - 1]);
   }

@@ -10,13 +10,10 @@
  */
 import * as fs from 'fs';
 
+import {parseFlagsAndWords} from '../scripts/lib/command_flags';
+
 import type {BenchRow} from './matmul';
-
-const PRODUCTS = ['forward', 'transposed', 'sampled'];
-
-function fraction(d: number): string {
-  return d === 1 ? '1' : `1/${Math.round(1 / d)}`;
-}
+import {formatDensity as fraction, PRODUCTS} from './products';
 
 function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -24,11 +21,15 @@ function table(header: string[], rows: string[][]): string {
 }
 
 function main() {
-  const file = process.argv[2];
-  if (!file) throw new Error('usage: summarize.ts RESULTS.json');
+  const {positionals} = parseFlagsAndWords(process.argv.slice(2), {});
+  if (positionals.length !== 1) {
+    throw new Error(`usage: summarize.ts RESULTS.json (one file written by bench/matmul.ts), but got ${
+        positionals.length} arguments.`);
+  }
+  const file = positionals[0];
   const {backend, date, rows} = JSON.parse(fs.readFileSync(file, 'utf8')) as
       {backend: string, date: string, rows: BenchRow[]};
-  const main = rows.filter(r => PRODUCTS.includes(String(r.product)));
+  const main = rows.filter(r => (PRODUCTS as string[]).includes(String(r.product)));
   const square = main.filter(r => r.K === r.N);
   const ms = [...new Set(square.map(r => r.M))].sort((a, b) => a - b);
   const bigM = ms[ms.length - 1], smallM = ms[0];

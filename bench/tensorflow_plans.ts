@@ -7,12 +7,18 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {flagSpecs, parseFlags, parseNumber, parseNumberList} from '../scripts/lib/command_flags';
+import {startNodeBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 import {CHUNK_BYTES_FLAG, NATIVE_FLAG, PLAN_FLAG, TENSORFLOW_PLANS} from '../src/kernels/tensorflow/flags';
-import {loadBackend} from '../examples/select_backend';
 
+import {formatDensity, PRODUCTS} from './products';
 import {timeOp as timeMedian, TimingOptions} from './timing';
-import {listArg} from './args';
+
+// --chunk-bytes given: time the grouped plan at each of these chunk sizes instead of every plan.
+const FLAGS = flagSpecs({
+  m: '2048', b: '32', densities: '1,1/2,1/4,1/8,1/16,1/32,1/64', size: '2048', samples: '3', 'chunk-bytes': null,
+});
 
 // Min of the samples: the machine is shared, and the minimum is the least
 // disturbed run of each contender.
@@ -29,18 +35,14 @@ function composed(plan: string, chunkBytes = 0): void {
 }
 
 async function main() {
-  const argv = process.argv.slice(2);
-  await loadBackend('tensorflow');
-  const ms = listArg(argv, '--m', '2048').map(Number);
-  const blockSizes = listArg(argv, '--b', '32').map(Number);
-  const densities = listArg(argv, '--densities', '1,1/2,1/4,1/8,1/16,1/32,1/64').map(t => {
-    const [num, den] = t.split('/').map(Number);
-    return den == null ? num : num / den;
-  });
-  const size = Number(listArg(argv, '--size', '2048')[0]);
-  const timing = {samples: Number(listArg(argv, '--samples', '3')[0]), budgetMs: 3000};
-  const products = ['forward', 'transposed', 'sampled'] as const;
-  const chunkBytes = listArg(argv, '--chunk-bytes', '').map(Number);
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  await startNodeBackend('tensorflow');
+  const ms = parseNumberList(flags.m, '--m');
+  const blockSizes = parseNumberList(flags.b, '--b');
+  const densities = parseNumberList(flags.densities, '--densities');
+  const size = parseNumber(flags.size, '--size');
+  const timing = {samples: parseNumber(flags.samples, '--samples'), budgetMs: 3000};
+  const chunkBytes = flags['chunk-bytes'] == null ? [] : parseNumberList(flags['chunk-bytes'], '--chunk-bytes');
   if (chunkBytes.length > 0) {
     console.log(['M', 'b', 'density', 'product', 'dense', ...chunkBytes.map(c => `grouped chunk ${c}`)].join('\t'));
   } else console.log(['M', 'b', 'density', 'product', 'dense', ...TENSORFLOW_PLANS, 'auto', 'native'].join('\t'));
@@ -63,7 +65,7 @@ async function main() {
           transposed: () => tfbs.blockSparseMatMul(dy, w, layout, {transposeW: true}),
           sampled: () => tfbs.blockSparseSampledMatMul(x, dy, layout),
         };
-        for (const product of products) {
+        for (const product of PRODUCTS) {
           if (chunkBytes.length > 0) {
             if (product === 'sampled') continue;
             const cells: string[] = [];
@@ -71,7 +73,7 @@ async function main() {
               composed('grouped', c);
               cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
             }
-            console.log([M, b, `1/${Math.round(1 / layout.density)}`, product, dense[product].toFixed(1), ...cells].join('\t'));
+            console.log([M, b, formatDensity(layout.density), product, dense[product].toFixed(1), ...cells].join('\t'));
             continue;
           }
           const cells: string[] = [];
@@ -81,7 +83,7 @@ async function main() {
           }
           tf.env().set(NATIVE_FLAG, true);
           cells.push((await timeOp(run[product], timing)).medianMs.toFixed(1));
-          console.log([M, b, `1/${Math.round(1 / layout.density)}`, product, dense[product].toFixed(1),
+          console.log([M, b, formatDensity(layout.density), product, dense[product].toFixed(1),
             ...cells].join('\t'));
         }
         w.dispose();

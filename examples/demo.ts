@@ -8,11 +8,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {flagSpecs, parseFlags} from '../scripts/lib/command_flags';
+import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
-import {selectBackend} from './select_backend';
 
 async function main() {
-  const backend = await selectBackend(process.argv);
+  const flags = parseFlags(process.argv.slice(2), flagSpecs({backend: 'cpu'}));
+  const backend = await startCommandBackend(flags.backend);
+  if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
   console.log(`tfjs-blocksparse ${tfbs.version} on backend '${backend}'\n`);
 
   const layout = tfbs.balancedRandomLayout(

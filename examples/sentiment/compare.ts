@@ -7,12 +7,27 @@
  *
  * Options: --backend tensorflow --seeds 1,2,3 --epochs 1 --dense-hidden 362
  *   --sparse-hidden 1024 --density 1/8 --block-size 32 --data PATH (and any
- *   'train' option, passed through)
+ *   'train' option, passed through; --model, --hidden, --seed and --out are
+ *   set per run) --verbose
  */
 import * as fs from 'fs';
 import * as path from 'path';
 
-import {parseArgs, train, TrainResult} from './cli';
+import {flagSpecs, parseFlags, parseNumber, parseNumberList} from '../../scripts/lib/command_flags';
+import {startCommandBackend} from '../../scripts/lib/node_backends';
+
+import {TRAIN_FLAGS, trainOptionsFromFlags} from './train_flags';
+import {trainSentimentModel, TrainResult} from './train_model';
+
+// Set per run, so the comparison refuses them rather than ignoring them.
+const {model: _model, hidden: _hidden, seed: _seed, out: _out, ...PASSED_THROUGH} = TRAIN_FLAGS;
+const FLAGS = {
+  ...PASSED_THROUGH,
+  ...flagSpecs({
+    backend: 'tensorflow', verbose: false, seeds: '1,2,3', 'dense-hidden': '362', 'sparse-hidden': '1024',
+    epochs: '1', density: '1/8', 'block-size': '32',
+  }),
+};
 
 interface Row {
   kind: 'dense'|'sparse';
@@ -30,30 +45,29 @@ function spread(xs: number[]): number {
 }
 
 async function main() {
-  const {options} = parseArgs(process.argv.slice(2));
-  const seeds = (options.get('seeds') ?? '1,2,3').split(',').map(Number);
-  const denseHidden = Number(options.get('dense-hidden') ?? 362);
-  const sparseHidden = Number(options.get('sparse-hidden') ?? 1024);
-  const rows: Row[] = [{kind: 'dense', hidden: denseHidden, results: []}, {kind: 'sparse', hidden: sparseHidden, results: []}];
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  const seeds = parseNumberList(flags.seeds, '--seeds');
+  const shared = trainOptionsFromFlags(flags);
+  if (await startCommandBackend(flags.backend, {verbose: flags.verbose}) === undefined) return;
+  const rows: Row[] = [
+    {kind: 'dense', hidden: parseNumber(flags['dense-hidden'], '--dense-hidden'), results: []},
+    {kind: 'sparse', hidden: parseNumber(flags['sparse-hidden'], '--sparse-hidden'), results: []},
+  ];
   for (const seed of seeds) {
     for (const row of rows) {
-      const runOptions = new Map(options);
-      runOptions.set('model', row.kind);
-      runOptions.set('hidden', String(row.hidden));
-      runOptions.set('seed', String(seed));
-      runOptions.set('epochs', options.get('epochs') ?? '1');
-      runOptions.set('out', path.join('sentiment-models', 'compare', `${row.kind}-h${row.hidden}-seed${seed}`));
       console.log(`\n== ${row.kind} LSTM, hidden ${row.hidden}, seed ${seed}`);
-      row.results.push(await train(runOptions));
+      row.results.push(await trainSentimentModel({
+        ...shared, sparse: row.kind === 'sparse', hiddenSize: row.hidden, seed,
+        outDir: path.join('sentiment-models', 'compare', `${row.kind}-h${row.hidden}-seed${seed}`),
+      }));
     }
   }
-  const density = options.get('density') ?? '1/8';
   const lines = [
     `| model | hidden | recurrent params | all params | dev accuracy (mean ± sd over ${seeds.length} seeds) | per-seed | train time (mean) | tokens/s |`,
     '|---|---|---|---|---|---|---|---|',
     ...rows.map(r => {
       const acc = r.results.map(x => x.devAccuracy);
-      return `| ${r.kind === 'dense' ? 'dense LSTM' : `block-sparse LSTM (density ${density}, b=${options.get('block-size') ?? 32})`} | ${r.hidden} | ` +
+      return `| ${r.kind === 'dense' ? 'dense LSTM' : `block-sparse LSTM (density ${flags.density}, b=${flags['block-size']})`} | ${r.hidden} | ` +
           `${r.results[0].recurrentParameters.toLocaleString('en-US')} | ${r.results[0].parameters.toLocaleString('en-US')} | ` +
           `${mean(acc).toFixed(4)} ± ${spread(acc).toFixed(4)} | ${acc.map(a => a.toFixed(4)).join(', ')} | ` +
           `${(mean(r.results.map(x => x.trainSeconds)) / 60).toFixed(1)} min | ${Math.round(mean(r.results.map(x => x.tokensPerSecond)))} |`;

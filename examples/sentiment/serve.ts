@@ -10,6 +10,8 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 
+import {flagSpecs, parseFlags, parseNumber} from '../../scripts/lib/command_flags';
+
 import {buildWebBundle, WEB_DIR} from './build_web';
 import {defaultDataPath} from './data/node_files';
 
@@ -26,29 +28,49 @@ export interface ServerOptions {
   modelsDir: string;
 }
 
-/** Resolves a URL path inside `root`, refusing paths that climb out of it. */
-function inside(root: string, urlPath: string): string|undefined {
-  const file = path.resolve(root, '.' + decodeURIComponent(urlPath));
+/** Resolves a decoded URL path inside `root`, refusing paths that climb out of it. */
+function inside(root: string, decodedPath: string): string|undefined {
+  const file = path.resolve(root, '.' + decodedPath);
   return file === root || file.startsWith(root + path.sep) ? file : undefined;
+}
+
+/** The file a decoded URL path names under the mounts, or undefined. */
+function fileFor(mounts: Array<[string, string|undefined]>, urlPath: string): string|undefined {
+  for (const [prefix, root] of mounts) {
+    if (!urlPath.startsWith(prefix)) continue;
+    let file = root == null ? undefined : inside(root, urlPath.slice(prefix.length - 1));
+    if (file != null && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    return file != null && fs.existsSync(file) ? file : undefined;
+  }
+  return undefined;
+}
+
+function answer(response: http.ServerResponse, status: number, text: string): void {
+  response.writeHead(status, {'Content-Type': 'text/plain; charset=utf-8'});
+  response.end(text);
 }
 
 export function startServer(options: ServerOptions): Promise<http.Server> {
   const mounts: Array<[string, string|undefined]> = [
     ['/data/', options.dataDir], ['/models/', path.resolve(options.modelsDir)], ['/', WEB_DIR]];
   const server = http.createServer((request, response) => {
-    const urlPath = (request.url ?? '/').split('?')[0];
-    for (const [prefix, root] of mounts) {
-      if (!urlPath.startsWith(prefix)) continue;
-      const rest = urlPath.slice(prefix.length - 1);
-      let file = root == null ? undefined : inside(root, rest);
-      if (file != null && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-      if (file == null || !fs.existsSync(file)) break;
-      response.writeHead(200, {'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream'});
-      fs.createReadStream(file).pipe(response);
+    const rawPath = (request.url ?? '/').split('?')[0];
+    let urlPath: string;
+    try {
+      urlPath = decodeURIComponent(rawPath);
+    } catch {
+      // A malformed escape (e.g. /%E0%A4%A) is the client's error; throwing here would kill the server.
+      answer(response, 400, `bad request: malformed URL path ${rawPath}`);
       return;
     }
-    response.writeHead(404, {'Content-Type': 'text/plain'});
-    response.end(`not found: ${urlPath}`);
+    const file = fileFor(mounts, urlPath);
+    if (file == null) {
+      answer(response, 404, `not found: ${rawPath}`);
+      return;
+    }
+    response.writeHead(200, {'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream'});
+    // An unreadable file ends this response, not the server.
+    fs.createReadStream(file).on('error', () => response.destroy()).pipe(response);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -56,17 +78,14 @@ export function startServer(options: ServerOptions): Promise<http.Server> {
   });
 }
 
-function option(argv: string[], flag: string): string|undefined {
-  const i = argv.indexOf(flag);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
+const FLAGS = flagSpecs({port: '8080', data: null, models: 'sentiment-models', 'no-build': false});
 
 async function main() {
-  const argv = process.argv.slice(2);
-  if (!argv.includes('--no-build')) console.log(`built ${await buildWebBundle()}`);
-  const port = Number(option(argv, '--port') ?? 8080);
-  const dataDir = option(argv, '--data') ?? defaultDataPath();
-  const modelsDir = option(argv, '--models') ?? 'sentiment-models';
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  if (!flags['no-build']) console.log(`built ${await buildWebBundle()}`);
+  const port = parseNumber(flags.port, '--port');
+  const dataDir = flags.data ?? defaultDataPath();
+  const modelsDir = flags.models;
   await startServer({port, dataDir: dataDir && path.resolve(dataDir), modelsDir});
   console.log(`Sentiment page: http://127.0.0.1:${port}/`);
   console.log(dataDir ? `  data served from ${dataDir} at /data/` : '  no data directory: use the page\'s file picker');

@@ -5,6 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+import {createRng, shuffledRange} from '../../src/layout/random';
+
 import {Example} from './data/parse';
 import {tokenize} from './data/tokenizer';
 import {Vocabulary} from './data/vocabulary';
@@ -36,13 +38,8 @@ export interface BatchPlan {
  * length within random windows of 50 batches, cut into batches, shuffle them.
  */
 export function planBatches(set: EncodedSet, batchSize: number, seed: number): BatchPlan[] {
-  let state = seed >>> 0 || 1;
-  const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const order = set.ids.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const rng = createRng(seed);
+  const order = Array.from(shuffledRange(set.ids.length, rng));
   const window = batchSize * 50;
   const plans: BatchPlan[] = [];
   for (let start = 0; start < order.length; start += window) {
@@ -53,11 +50,7 @@ export function planBatches(set: EncodedSet, batchSize: number, seed: number): B
       plans.push({indices, length: Math.max(...indices.map(i => set.ids[i].length)), tokens});
     }
   }
-  for (let i = plans.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [plans[i], plans[j]] = [plans[j], plans[i]];
-  }
-  return plans;
+  return Array.from(shuffledRange(plans.length, rng), i => plans[i]);
 }
 
 export function batchTensors(set: EncodedSet, plan: BatchPlan): {x: tf.Tensor2D, y: tf.Tensor2D} {

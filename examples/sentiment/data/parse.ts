@@ -3,6 +3,8 @@
  * the Node command share them. Errors name the source, the line and what was
  * expected.
  */
+import {createRng, shuffledRange} from '../../../src/layout/random';
+
 export type Label = 0|1;
 
 export interface Example {
@@ -72,16 +74,7 @@ export function parsePolarityPair(positive: string, negative: string, positiveSo
 /** Deterministic shuffle-and-split, for data sets that come without a dev split. */
 export function splitExamples(examples: Example[], devFraction: number, seed: number):
     {train: Example[], dev: Example[]} {
-  const order = examples.map((_, i) => i);
-  let state = seed >>> 0;
-  for (let i = order.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  const order = Array.from(shuffledRange(examples.length, createRng(seed)), i => examples[i]);
   const devCount = Math.round(examples.length * devFraction);
-  return {
-    dev: order.slice(0, devCount).map(i => examples[i]),
-    train: order.slice(devCount).map(i => examples[i]),
-  };
+  return {dev: order.slice(0, devCount), train: order.slice(devCount)};
 }

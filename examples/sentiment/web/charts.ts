@@ -23,10 +23,14 @@ export class TrainingCharts {
         {xLabel: 'step', yLabel: 'loss', width: 420, height: 240});
     void tfvis.render.linechart(this.accuracyContainer, {values: [this.accuracy], series: ['training accuracy']},
         {xLabel: 'step', yLabel: 'accuracy', width: 420, height: 240});
-    // tfjs-vis pairs series by position, so held-out points (one per epoch) get their own chart.
+    // tfjs-vis's linechart plots a point at its index, not at its x: right for
+    // the series above (a point per step), wrong for held-out accuracy (a point
+    // per evaluation, every few dozen steps), which goes on a scatterplot, where
+    // x is the training step.
     if (this.heldOut.length > 0) {
-      void tfvis.render.linechart(this.heldOutContainer, {values: [this.heldOut], series: ['held-out accuracy']},
-          {xLabel: 'step', yLabel: 'accuracy', width: 420, height: 240});
+      const lastStep = this.heldOut[this.heldOut.length - 1].x;
+      void tfvis.render.scatterplot(this.heldOutContainer, {values: [this.heldOut], series: ['held-out accuracy']},
+          {xLabel: 'step', yLabel: 'accuracy', width: 420, height: 240, xAxisDomain: [0, lastStep]});
     }
   }
 }

@@ -3,8 +3,11 @@
  * Vulkan driver: on machines without a GPU, Mesa's software driver lavapipe
  * prepared by `scripts/setup-webgpu.sh`.
  *
- *   import {initWebGPUBackendInNode} from './setup/webgpu_node';
+ *   import {initWebGPUBackendInNode} from './webgpu_node';
  *   await initWebGPUBackendInNode();   // tf.getBackend() === 'webgpu' after
+ *
+ * Callers go through startNodeBackend('webgpu') in ./node_backends.ts, the
+ * one module that loads backends in Node.
  *
  * Needs the npm packages `webgpu` and `@tensorflow/tfjs-backend-webgpu`
  * (both are loaded with require() at call time, so nothing here is imported

@@ -1,0 +1,163 @@
+/**
+ * Trains the sentiment classifier from Node on the active backend: reads the
+ * data, builds the vocabulary and model, trains epoch by epoch and keeps the
+ * epoch that does best on dev, saved with its vocabulary. The command line
+ * (cli.ts), the dense-against-sparse comparison (compare.ts) and the rate
+ * benchmark (bench/sentiment_rates.ts) all call trainSentimentModel.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+import {stderrIsTerminal} from '../../scripts/lib/tensorflow_log_filter';
+import type {LayoutType} from '../../src/layout/generators';
+
+import {loadSentimentData} from './data/node_files';
+import {Vocabulary} from './data/vocabulary';
+import {buildSentimentModel, DEFAULT_MODEL_CONFIG, recurrentParameterCount, SentimentModelConfig} from './model';
+import {saveSentimentModel} from './model_files';
+import {BatchReport, compileForTraining, encodeExamples, evaluateSet, trainEpoch} from './training';
+
+export interface SentimentTrainOptions {
+  /** A data directory or .tsv file (see loadSentimentData); default ../shared/data. */
+  dataPath?: string;
+  /** Block-sparse LSTM kernels, or dense ones. */
+  sparse: boolean;
+  hiddenSize: number;
+  /** Fraction of the recurrent kernel's blocks kept, in (0, 1]. */
+  density: number;
+  blockSize: number;
+  layoutType: LayoutType;
+  embeddingSize: number;
+  dropout: number;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  /** Tokens kept per sentence. */
+  maxLength: number;
+  /** Most frequent training words kept, padding and unknown included. */
+  maxVocabularySize: number;
+  /** Words seen fewer times in training are unknown. */
+  minCount: number;
+  learningRate: number;
+  /** Batches per epoch at most, for a quick run. */
+  maxBatches: number;
+  /** Training stops once this much time has passed; that epoch is still evaluated. */
+  timeLimitMinutes: number;
+  /** Where the best epoch's model goes; default sentiment-models/<sparse|dense>-h<hiddenSize>. */
+  outDir?: string;
+}
+
+export const DEFAULT_TRAIN_OPTIONS: SentimentTrainOptions = {
+  sparse: DEFAULT_MODEL_CONFIG.sparse,
+  hiddenSize: DEFAULT_MODEL_CONFIG.hiddenSize,
+  density: DEFAULT_MODEL_CONFIG.density,
+  blockSize: DEFAULT_MODEL_CONFIG.blockSize,
+  layoutType: DEFAULT_MODEL_CONFIG.layoutType,
+  embeddingSize: DEFAULT_MODEL_CONFIG.embeddingSize,
+  dropout: DEFAULT_MODEL_CONFIG.dropout,
+  seed: DEFAULT_MODEL_CONFIG.seed,
+  epochs: 2,
+  batchSize: 64,
+  maxLength: 50,
+  maxVocabularySize: DEFAULT_MODEL_CONFIG.vocabularySize,
+  minCount: 1,
+  learningRate: 0.003,
+  maxBatches: Infinity,
+  timeLimitMinutes: Infinity,
+};
+
+export interface TrainReporting {
+  /** Setup, per-epoch results and saves, a line each; default console.log. */
+  log?: (line: string) => void;
+  /** A progress line per batch on stderr (every 10 s when not a terminal); default true. */
+  progress?: boolean;
+}
+
+export interface TrainResult {
+  /** Best dev accuracy over the epochs (the saved model's). */
+  devAccuracy: number;
+  trainSeconds: number;
+  tokensPerSecond: number;
+  parameters: number;
+  recurrentParameters: number;
+  /** Where the model was saved. */
+  outDir: string;
+}
+
+function progressLine(epoch: number, epochs: number, r: BatchReport): string {
+  const width = 30, done = Math.round((r.batch / r.batches) * width);
+  return `epoch ${epoch}/${epochs} [${'='.repeat(done)}${' '.repeat(width - done)}] ${r.batch}/${r.batches} ` +
+      `loss ${r.loss.toFixed(4)} acc ${r.accuracy.toFixed(4)} ${Math.round(r.tokensPerSecond)} tok/s`;
+}
+
+/** Prints progress lines on stderr: redrawn in place on a terminal, else one every 10 s. */
+function stderrProgress(epoch: number, epochs: number): {onBatch: (r: BatchReport) => void, end: () => void} {
+  const interactive = stderrIsTerminal();
+  let lastPrinted = 0;
+  return {
+    onBatch: r => {
+      const now = performance.now();
+      if (!interactive && now - lastPrinted < 10000 && r.batch !== r.batches) return;
+      process.stderr.write(interactive ? `\r${progressLine(epoch, epochs, r)}` : `${progressLine(epoch, epochs, r)}\n`);
+      lastPrinted = now;
+    },
+    end: () => {
+      if (interactive) process.stderr.write('\n');
+    },
+  };
+}
+
+export async function trainSentimentModel(
+    overrides: Partial<SentimentTrainOptions> = {}, reporting: TrainReporting = {}): Promise<TrainResult> {
+  const options = {...DEFAULT_TRAIN_OPTIONS, ...overrides};
+  const log = reporting.log ?? console.log;
+  const data = loadSentimentData(options.dataPath);
+  const vocabulary = Vocabulary.build(data.train.map(e => e.text),
+      {maxSize: options.maxVocabularySize, minCount: options.minCount});
+  const config: SentimentModelConfig = {
+    vocabularySize: vocabulary.size, embeddingSize: options.embeddingSize, hiddenSize: options.hiddenSize,
+    sparse: options.sparse, density: options.density, blockSize: options.blockSize,
+    layoutType: options.layoutType, seed: options.seed, dropout: options.dropout,
+  };
+  const train = encodeExamples(data.train, vocabulary, options.maxLength);
+  const dev = encodeExamples(data.dev, vocabulary, options.maxLength);
+  const model = buildSentimentModel(config);
+  compileForTraining(model, options.learningRate);
+  const recurrent = recurrentParameterCount(config);
+  log(`backend ${tf.getBackend()}; data: ${data.description} (${data.train.length} train, ${data.dev.length} dev); ` +
+      `vocabulary ${vocabulary.size}`);
+  log(`model: ${config.sparse ? `block-sparse LSTM, density ${config.density}, b=${config.blockSize}, ${config.layoutType}` : 'dense LSTM'}` +
+      `, hidden ${config.hiddenSize}, ${model.countParams()} parameters (${recurrent} recurrent)`);
+  const outDir = options.outDir ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
+  const timeLimitMs = options.timeLimitMinutes * 60000;
+  const start = performance.now();
+  let devAccuracy = NaN, tokensPerSecond = 0;
+  for (let epoch = 1; epoch <= options.epochs; epoch++) {
+    const progress = (reporting.progress ?? true) ? stderrProgress(epoch, options.epochs) : undefined;
+    const report = await trainEpoch(model, train, options.batchSize, config.seed + epoch, r => progress?.onBatch(r),
+        {maxBatches: options.maxBatches, deadline: start + timeLimitMs});
+    progress?.end();
+    tokensPerSecond = report.tokensPerSecond;
+    const epochAccuracy = (await evaluateSet(model, dev)).accuracy;
+    log(`epoch ${epoch}: train loss ${report.loss.toFixed(4)} acc ${report.accuracy.toFixed(4)}, ` +
+        `dev acc ${epochAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
+        `${((performance.now() - start) / 60000).toFixed(1)} min`);
+    // Keep the epoch that does best on dev (early stopping): the LSTM overfits SST-2 within a few epochs.
+    if (!(epochAccuracy <= devAccuracy)) {
+      devAccuracy = epochAccuracy;
+      await saveSentimentModel(model, outDir, vocabulary, {
+        format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength: options.maxLength,
+        trainedOn: data.description, devAccuracy});
+      log(`  saved to ${outDir} (best dev accuracy so far)`);
+    }
+    if (performance.now() - start > timeLimitMs) {
+      log(`time limit of ${options.timeLimitMinutes} min reached`);
+      break;
+    }
+  }
+  const trainSeconds = (performance.now() - start) / 1000;
+  log(`best dev accuracy ${devAccuracy.toFixed(4)}; model and vocabulary in ${outDir}`);
+  const result = {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(),
+    recurrentParameters: recurrent, outDir};
+  model.dispose();
+  return result;
+}
