@@ -21,15 +21,8 @@ set -euo pipefail
 log() { printf '[build-native] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-FORCE=0
-CHECK=0
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    --check) CHECK=1 ;;
-    *) die "unknown argument '$arg' (expected --force, --check or nothing)" ;;
-  esac
-done
+source "$(dirname "${BASH_SOURCE[0]}")/lib/setup_flags.sh"
+parse_setup_flags build-native "$@"
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 NATIVE_DIR=src/kernels/tensorflow/native

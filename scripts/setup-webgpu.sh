@@ -14,7 +14,7 @@
 #      only its libvulkan_lvp.so into a project-local dir (.cache/vulkan/);
 #   3. write an ICD manifest (lvp_icd.json) there that names that .so by a
 #      path relative to the manifest (so the dir can move with the checkout).
-# Point VK_ICD_FILENAMES at the manifest; test/setup/webgpu_node.ts does that
+# Point VK_ICD_FILENAMES at the manifest; scripts/lib/webgpu_node.ts does that
 # itself when the variable is unset.
 #
 # Usage:  bash scripts/setup-webgpu.sh [--force|--check]
@@ -33,16 +33,11 @@ set -euo pipefail
 log() { echo "[setup-webgpu] $*" >&2; }
 die() { echo "[setup-webgpu] ERROR: $*" >&2; exit 1; }
 
-FORCE=0
-CHECK=0
-for arg in "$@"; do
-  case "$arg" in
-    --force) FORCE=1 ;;
-    --check) CHECK=1 ;;
-    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 0 ;;
-    *) die "unknown argument: $arg" ;;
-  esac
-done
+case "${1:-}" in
+  -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 0 ;;
+esac
+source "$(dirname "${BASH_SOURCE[0]}")/lib/setup_flags.sh"
+parse_setup_flags setup-webgpu "$@"
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"

@@ -12,7 +12,7 @@ import {expect} from 'chai';
 import {BlockLayout, randomLayout} from '../../src/index';
 import {BlockSparseDense, blockSparseDense, BlockSparseLSTM, blockSparseLSTM, BlockSparseLSTMCell, blockSparseLSTMCell, layoutFromConfig, layoutToConfig} from '../../src/layers/exports';
 
-import {fileHandler} from './file_io';
+import {modelDirectory as fileHandler} from '../../scripts/lib/model_directory';
 import {expectBitIdentical, seededNormal} from './helpers';
 
 async function saveInMemory(model: tf.LayersModel):

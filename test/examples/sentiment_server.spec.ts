@@ -1,8 +1,8 @@
 /**
  * The sentiment page's server (examples/sentiment/serve.ts) on port 0:
  * serves files under its mounts, refuses paths that climb out of them (404),
- * and answers a malformed URL with 400 and keeps serving. Backend-neutral; it
- * lives here because test/layers/ is run for every backend.
+ * and answers a malformed URL with 400 and keeps serving. It needs no
+ * backend, so only the cpu run (`npm run test:cpu`) loads test/examples/.
  */
 import * as fs from 'fs';
 import * as http from 'http';
