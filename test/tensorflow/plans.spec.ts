@@ -58,7 +58,7 @@ function withFlags(flags: Record<string, number|string|boolean>, body: () => voi
   }
 }
 
-// Loaded only when TFJS_BACKEND=tensorflow (.mocharc.js).
+// Loaded only by the tensorflow runs (npm run test:tensorflow and its variants).
 describe('tensorflow composed plans', () => {
   for (const plan of TENSORFLOW_PLANS) {
     const variants: Array<{name: string, bucketOverheadSlots?: number, chunkBytes?: number}> =

@@ -4,7 +4,7 @@
  * tables and M-chunked sampled products are right, and a second call neither
  * compiles a pipeline nor uploads a table.
  *
- * Loaded only under TFJS_BACKEND=webgpu (.mocharc.js), where the root hooks
+ * Loaded only by npm run test:webgpu (TFJS_BACKEND=webgpu), where the root hooks
  * fail loudly when no WebGPU adapter can be created.
  */
 import * as tf from '@tensorflow/tfjs-core';
