@@ -141,6 +141,38 @@ void PackBlocks(const float* blocks, const GroupTable& table, int b,
   });
 }
 
+#ifdef __AVX2__
+// dst[k][r] = rows[r][k0 + k] for k < 8, r < 6: eight columns of six rows,
+// transposed in registers (as an 8 x 8 whose last two rows are zero). Each
+// k is stored as 8 floats whose last 2 the next k overwrites, except the
+// last, stored exactly: past it may lie a panel another thread has packed.
+inline void PackSixRowsByEight(const float* const* rows, int64_t k0, float* dst) {
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 r0 = _mm256_loadu_ps(rows[0] + k0), r1 = _mm256_loadu_ps(rows[1] + k0);
+  const __m256 r2 = _mm256_loadu_ps(rows[2] + k0), r3 = _mm256_loadu_ps(rows[3] + k0);
+  const __m256 r4 = _mm256_loadu_ps(rows[4] + k0), r5 = _mm256_loadu_ps(rows[5] + k0);
+  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  const __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 u4 = _mm256_shuffle_ps(t4, zero, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u5 = _mm256_shuffle_ps(t4, zero, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 u6 = _mm256_shuffle_ps(t5, zero, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u7 = _mm256_shuffle_ps(t5, zero, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 column[8] = {
+      _mm256_permute2f128_ps(u0, u4, 0x20), _mm256_permute2f128_ps(u1, u5, 0x20),
+      _mm256_permute2f128_ps(u2, u6, 0x20), _mm256_permute2f128_ps(u3, u7, 0x20),
+      _mm256_permute2f128_ps(u0, u4, 0x31), _mm256_permute2f128_ps(u1, u5, 0x31),
+      _mm256_permute2f128_ps(u2, u6, 0x31), _mm256_permute2f128_ps(u3, u7, 0x31)};
+  for (int k = 0; k < 7; ++k) _mm256_storeu_ps(dst + 6 * k, column[k]);
+  _mm_storeu_ps(dst + 42, _mm256_castps256_ps128(column[7]));
+  _mm_storel_pi(reinterpret_cast<__m64*>(dst + 46), _mm256_extractf128_ps(column[7], 1));
+}
+#endif
+
 // dst[k][r] = x[r][k] for r < valid, 0 for valid <= r < MR: the rows of one
 // panel interleaved, so the micro-kernel reads it front to back.
 template <int MR>
@@ -148,7 +180,14 @@ void PackPanel(const float* x, int64_t inner, int64_t valid, float* dst) {
   const float* rowsOf[MR];
   for (int r = 0; r < MR; ++r) rowsOf[r] = r < valid ? x + r * inner : nullptr;
   if (valid == MR) {
-    for (int64_t k = 0; k < inner; ++k, dst += MR) {
+    int64_t k = 0;
+#ifdef __AVX2__
+    // Copied one float at a time, packing x took a fifth of x . W at 1/32.
+    if (MR == 6) {
+      for (; k + 8 <= inner; k += 8, dst += 8 * MR) PackSixRowsByEight(rowsOf, k, dst);
+    }
+#endif
+    for (; k < inner; ++k, dst += MR) {
 #pragma GCC unroll 16
       for (int r = 0; r < MR; ++r) dst[r] = rowsOf[r][k];
     }
