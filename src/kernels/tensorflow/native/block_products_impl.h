@@ -116,6 +116,32 @@ float* Scratch(std::vector<float>& buffer, size_t floats) {
   return buffer.data();
 }
 
+#ifdef __AVX2__
+// column[j][i] = row[i][j]: an 8 x 8 transpose in AVX registers.
+inline void Transpose8x8(const __m256 row[8], __m256 column[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(row[0], row[1]), t1 = _mm256_unpackhi_ps(row[0], row[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(row[2], row[3]), t3 = _mm256_unpackhi_ps(row[2], row[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(row[4], row[5]), t5 = _mm256_unpackhi_ps(row[4], row[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(row[6], row[7]), t7 = _mm256_unpackhi_ps(row[6], row[7]);
+  const __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
+  const __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
+  const __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+  column[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+  column[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+  column[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+  column[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+  column[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+  column[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+  column[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+  column[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+#endif
+
 // dst = src^T for one b x b block (b a multiple of 8): 8 x 8 tiles
 // transposed in AVX registers. One float at a time, x . W^T at an LSTM
 // step's shapes (M = 32, the blocks packed on every call) ran about 7%
@@ -125,29 +151,11 @@ inline void TransposeBlock(const float* src, int b, float* dst) {
   for (int i0 = 0; i0 < b; i0 += 8) {
     for (int j0 = 0; j0 < b; j0 += 8) {
       const float* from = src + i0 * b + j0;
-      __m256 r[8];
-      for (int r8 = 0; r8 < 8; ++r8) r[r8] = _mm256_loadu_ps(from + r8 * b);
-      const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
-      const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
-      const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
-      const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
-      const __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
-      const __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-      const __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
-      const __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-      const __m256 u4 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(1, 0, 1, 0));
-      const __m256 u5 = _mm256_shuffle_ps(t4, t6, _MM_SHUFFLE(3, 2, 3, 2));
-      const __m256 u6 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(1, 0, 1, 0));
-      const __m256 u7 = _mm256_shuffle_ps(t5, t7, _MM_SHUFFLE(3, 2, 3, 2));
+      __m256 row[8], column[8];
+      for (int r = 0; r < 8; ++r) row[r] = _mm256_loadu_ps(from + r * b);
+      Transpose8x8(row, column);
       float* to = dst + j0 * b + i0;
-      _mm256_storeu_ps(to + 0 * b, _mm256_permute2f128_ps(u0, u4, 0x20));
-      _mm256_storeu_ps(to + 1 * b, _mm256_permute2f128_ps(u1, u5, 0x20));
-      _mm256_storeu_ps(to + 2 * b, _mm256_permute2f128_ps(u2, u6, 0x20));
-      _mm256_storeu_ps(to + 3 * b, _mm256_permute2f128_ps(u3, u7, 0x20));
-      _mm256_storeu_ps(to + 4 * b, _mm256_permute2f128_ps(u0, u4, 0x31));
-      _mm256_storeu_ps(to + 5 * b, _mm256_permute2f128_ps(u1, u5, 0x31));
-      _mm256_storeu_ps(to + 6 * b, _mm256_permute2f128_ps(u2, u6, 0x31));
-      _mm256_storeu_ps(to + 7 * b, _mm256_permute2f128_ps(u3, u7, 0x31));
+      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(to + c * b, column[c]);
     }
   }
 #else
@@ -186,26 +194,10 @@ void PackBlocks(const float* blocks, const GroupTable& table, int b,
 // k is stored as 8 floats whose last 2 the next k overwrites, except the
 // last, stored exactly: past it may lie a panel another thread has packed.
 inline void PackSixRowsByEight(const float* const* rows, int64_t k0, float* dst) {
-  const __m256 zero = _mm256_setzero_ps();
-  const __m256 r0 = _mm256_loadu_ps(rows[0] + k0), r1 = _mm256_loadu_ps(rows[1] + k0);
-  const __m256 r2 = _mm256_loadu_ps(rows[2] + k0), r3 = _mm256_loadu_ps(rows[3] + k0);
-  const __m256 r4 = _mm256_loadu_ps(rows[4] + k0), r5 = _mm256_loadu_ps(rows[5] + k0);
-  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
-  const __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
-  const __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
-  const __m256 u0 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(1, 0, 1, 0));
-  const __m256 u1 = _mm256_shuffle_ps(t0, t2, _MM_SHUFFLE(3, 2, 3, 2));
-  const __m256 u2 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(1, 0, 1, 0));
-  const __m256 u3 = _mm256_shuffle_ps(t1, t3, _MM_SHUFFLE(3, 2, 3, 2));
-  const __m256 u4 = _mm256_shuffle_ps(t4, zero, _MM_SHUFFLE(1, 0, 1, 0));
-  const __m256 u5 = _mm256_shuffle_ps(t4, zero, _MM_SHUFFLE(3, 2, 3, 2));
-  const __m256 u6 = _mm256_shuffle_ps(t5, zero, _MM_SHUFFLE(1, 0, 1, 0));
-  const __m256 u7 = _mm256_shuffle_ps(t5, zero, _MM_SHUFFLE(3, 2, 3, 2));
-  const __m256 column[8] = {
-      _mm256_permute2f128_ps(u0, u4, 0x20), _mm256_permute2f128_ps(u1, u5, 0x20),
-      _mm256_permute2f128_ps(u2, u6, 0x20), _mm256_permute2f128_ps(u3, u7, 0x20),
-      _mm256_permute2f128_ps(u0, u4, 0x31), _mm256_permute2f128_ps(u1, u5, 0x31),
-      _mm256_permute2f128_ps(u2, u6, 0x31), _mm256_permute2f128_ps(u3, u7, 0x31)};
+  __m256 row[8], column[8];
+  for (int r = 0; r < 6; ++r) row[r] = _mm256_loadu_ps(rows[r] + k0);
+  row[6] = row[7] = _mm256_setzero_ps();
+  Transpose8x8(row, column);
   for (int k = 0; k < 7; ++k) _mm256_storeu_ps(dst + 6 * k, column[k]);
   _mm_storeu_ps(dst + 42, _mm256_castps256_ps128(column[7]));
   _mm_storel_pi(reinterpret_cast<__m64*>(dst + 46), _mm256_extractf128_ps(column[7], 1));
