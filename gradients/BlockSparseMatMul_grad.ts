@@ -10,7 +10,7 @@ import {defineGradient} from '../src/kernels/define_kernel';
  * forward kernels gets the gradient for free.
  */
 export const blockSparseMatMulGradConfig = defineGradient(
-    BlockSparseMatMul, ['x', 'w'], (dy, [x, w], {layout, transposeW}) => ({
+    BlockSparseMatMul, {inputs: ['x', 'w']}, (dy, [x, w], {layout, transposeW}) => ({
       x: () => blockSparseMatMul(dy, w, layout, {transposeW: !transposeW}),
       w: () => transposeW ? blockSparseSampledMatMul(dy, x, layout) :
                             blockSparseSampledMatMul(x, dy, layout),

@@ -7,7 +7,7 @@ import {defineGradient} from '../src/kernels/define_kernel';
  * da = b . dS^T and db = a . dS.
  */
 export const blockSparseSampledMatMulGradConfig = defineGradient(
-    BlockSparseSampledMatMul, ['a', 'b'], (dS, [a, b], {layout}) => ({
+    BlockSparseSampledMatMul, {inputs: ['a', 'b']}, (dS, [a, b], {layout}) => ({
       a: () => blockSparseMatMul(b, dS, layout, {transposeW: true}),
       b: () => blockSparseMatMul(a, dS, layout),
     }));

@@ -43,10 +43,75 @@ export interface BlockSparseSampledMatMulAttrs {
   layout: BlockLayout;
 }
 
-/** Each kernel's inputs and attrs, by kernel name. */
+/**
+ * One LSTM step whose recurrent kernel U [units, 4 * units] is block-sparse
+ * (`layout` of shape [units, 4 * units], gates i, f, g, o side by side as in
+ * tfjs), from the projected input z = x . W + bias of this step:
+ *
+ *   a  = z + hPrev . U                           [B, 4 * units]
+ *   i  = sigmoid(a_i), f = sigmoid(a_f), g = tanh(a_g), o = sigmoid(a_o)
+ *   c  = f * cPrev + i * g
+ *   h  = o * tanh(c)
+ *
+ * z: [B, 4 * units], hPrev and cPrev: [B, units], w: [nnzBlocks, b, b].
+ * Outputs, in order: h [B, units], c [B, units] and gates [B, 4 * units],
+ * the activated (i, f, g, o) kept for the backward step.
+ */
+export const BlockSparseLSTMStep = 'BlockSparseLSTMStep';
+export interface BlockSparseLSTMStepInputs extends NamedTensorInfoMap {
+  z: TensorInfo;
+  hPrev: TensorInfo;
+  cPrev: TensorInfo;
+  w: TensorInfo;
+}
+export interface BlockSparseLSTMStepAttrs {
+  layout: BlockLayout;
+}
+
+/**
+ * The backward of `BlockSparseLSTMStep` except the weight gradient (which is
+ * the sampled product hPrev^T . dz on the layout), from the upstream dh and
+ * dc, the step's outputs c and gates, its input cPrev and its weights w:
+ *
+ *   dcAll = dc + dh * o * (1 - tanh(c)^2)
+ *   dz_i = dcAll * g * i * (1 - i)       dz_f = dcAll * cPrev * f * (1 - f)
+ *   dz_g = dcAll * i * (1 - g^2)         dz_o = dh * tanh(c) * o * (1 - o)
+ *   dcPrev = dcAll * f                   dhPrev = dz . U^T
+ *
+ * Outputs, in order: dz [B, 4 * units] (the gradient of z and of the gate
+ * pre-activations), dhPrev [B, units], dcPrev [B, units].
+ */
+export const BlockSparseLSTMStepBackward = 'BlockSparseLSTMStepBackward';
+export interface BlockSparseLSTMStepBackwardInputs extends NamedTensorInfoMap {
+  dh: TensorInfo;
+  dc: TensorInfo;
+  c: TensorInfo;
+  gates: TensorInfo;
+  cPrev: TensorInfo;
+  w: TensorInfo;
+}
+export interface BlockSparseLSTMStepBackwardAttrs {
+  layout: BlockLayout;
+}
+
+/** Each kernel's inputs, attrs and number of outputs, by kernel name. */
 export interface BlockSparseKernelTypes {
-  [BlockSparseMatMul]: {inputs: BlockSparseMatMulInputs, attrs: BlockSparseMatMulAttrs};
-  [BlockSparseSampledMatMul]:
-      {inputs: BlockSparseSampledMatMulInputs, attrs: BlockSparseSampledMatMulAttrs};
+  [BlockSparseMatMul]:
+      {inputs: BlockSparseMatMulInputs, attrs: BlockSparseMatMulAttrs, outputs: TensorInfo};
+  [BlockSparseSampledMatMul]: {
+    inputs: BlockSparseSampledMatMulInputs,
+    attrs: BlockSparseSampledMatMulAttrs,
+    outputs: TensorInfo
+  };
+  [BlockSparseLSTMStep]: {
+    inputs: BlockSparseLSTMStepInputs,
+    attrs: BlockSparseLSTMStepAttrs,
+    outputs: [TensorInfo, TensorInfo, TensorInfo]
+  };
+  [BlockSparseLSTMStepBackward]: {
+    inputs: BlockSparseLSTMStepBackwardInputs,
+    attrs: BlockSparseLSTMStepBackwardAttrs,
+    outputs: [TensorInfo, TensorInfo, TensorInfo]
+  };
 }
 export type BlockSparseKernelName = keyof BlockSparseKernelTypes;

@@ -9,6 +9,8 @@ import type {BlockSparseKernelName, BlockSparseKernelTypes} from '../kernel_name
 
 export type KernelInputs<Name extends BlockSparseKernelName> = BlockSparseKernelTypes[Name]['inputs'];
 export type KernelAttrs<Name extends BlockSparseKernelName> = BlockSparseKernelTypes[Name]['attrs'];
+/** One TensorInfo, or a tuple for kernels with several outputs. */
+export type KernelOutputs<Name extends BlockSparseKernelName> = BlockSparseKernelTypes[Name]['outputs'];
 
 /** The arguments a kernel of `Name` receives from the engine. */
 export interface KernelArgs<Name extends BlockSparseKernelName, Backend> {
@@ -40,7 +42,7 @@ export function toNamedAttrMap<Name extends BlockSparseKernelName>(
  */
 export function defineKernel<Name extends BlockSparseKernelName, Backend>(
     kernelName: Name, backendName: string,
-    kernelFunc: (args: KernelArgs<Name, Backend>) => tf.TensorInfo): tf.KernelConfig {
+    kernelFunc: (args: KernelArgs<Name, Backend>) => KernelOutputs<Name>): tf.KernelConfig {
   return {
     kernelName,
     backendName,
@@ -54,19 +56,29 @@ export function defineKernel<Name extends BlockSparseKernelName, Backend>(
   };
 }
 
+/** The upstream gradient: one tensor per output of the kernel. */
+export type UpstreamGradient<Name extends BlockSparseKernelName> =
+    KernelOutputs<Name> extends tf.TensorInfo ? tf.Tensor : tf.Tensor[];
+
 /**
  * A `GradConfig` for `kernelName` whose function sees the upstream gradient
- * (our kernels have one output, so one tensor), the saved inputs and typed
- * attrs.
+ * (a tensor, or one per output for a kernel with several), the saved inputs
+ * followed by the saved outputs, and typed attrs.
  */
 export function defineGradient<Name extends BlockSparseKernelName>(
-    kernelName: Name, inputsToSave: Array<keyof KernelInputs<Name>&string>,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], attrs: KernelAttrs<Name>) =>
+    kernelName: Name, toSave: {
+      inputs: Array<keyof KernelInputs<Name>&string>,
+      outputs?: boolean[],
+    },
+    gradFunc: (dy: UpstreamGradient<Name>, saved: tf.Tensor[], attrs: KernelAttrs<Name>) =>
         Record<keyof KernelInputs<Name>&string, () => tf.Tensor>): tf.GradConfig {
   return {
     kernelName,
-    inputsToSave,
+    inputsToSave: toSave.inputs,
+    outputsToSave: toSave.outputs,
+    // The engine passes one tensor for a one-output kernel and an array
+    // otherwise, which is what UpstreamGradient<Name> says.
     gradFunc: (dy, saved, attrs) =>
-        gradFunc(dy as tf.Tensor, saved, attrsOf(kernelName, attrs)),
+        gradFunc(dy as UpstreamGradient<Name>, saved, attrsOf(kernelName, attrs)),
   };
 }
