@@ -12,6 +12,7 @@ import './register';
 
 export {blockSparseMatMul, BlockSparseMatMulOptions} from '../ops/block_sparse_mat_mul';
 export {blockSparseSampledMatMul} from '../ops/block_sparse_sampled_mat_mul';
+export {blockSparseLSTMStep} from '../ops/block_sparse_lstm_step';
 export {blocksToDense} from '../ops/blocks_to_dense';
 export {denseToBlocks} from '../ops/dense_to_blocks';
 export * from './kernel_names';

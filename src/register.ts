@@ -6,11 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {blockSparseLSTMStepGradConfig} from '../gradients/BlockSparseLSTMStep_grad';
 import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
 import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSampledMatMul_grad';
 
+import {blockSparseLSTMStepBackwardCpuConfig, blockSparseLSTMStepCpuConfig} from './kernels/cpu/BlockSparseLSTMStep';
 import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
+import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
@@ -33,6 +36,8 @@ function registerGradientOnce(config: tf.GradConfig): void {
 export function registerAll(): void {
   registerKernelOnce(blockSparseMatMulCpuConfig);
   registerKernelOnce(blockSparseSampledMatMulCpuConfig);
+  registerKernelOnce(blockSparseLSTMStepCpuConfig);
+  registerKernelOnce(blockSparseLSTMStepBackwardCpuConfig);
   registerKernelOnce(blockSparseMatMulWebGPUConfig);
   registerKernelOnce(blockSparseSampledMatMulWebGPUConfig);
   // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
@@ -40,9 +45,11 @@ export function registerAll(): void {
   registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);
   for (const backendName of FALLBACK_BACKENDS) {
     standardOpsKernelConfigs(backendName).forEach(registerKernelOnce);
+    composedLSTMStepKernelConfigs(backendName).forEach(registerKernelOnce);
   }
   registerGradientOnce(blockSparseMatMulGradConfig);
   registerGradientOnce(blockSparseSampledMatMulGradConfig);
+  registerGradientOnce(blockSparseLSTMStepGradConfig);
 }
 
 registerAll();

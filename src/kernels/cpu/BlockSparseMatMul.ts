@@ -24,7 +24,7 @@ export function blockSparseMatMulCpu(
 }
 
 /** y[m, n-block] += x[m, k-block] . w[v] for every block v = (k, n). */
-function multiply(
+export function multiply(
     x: Float32Array, w: Float32Array, layout: BlockLayout, rows: number): Float64Array {
   const b = layout.blockSize;
   const y = new Float64Array(rows * layout.outputSize);
@@ -35,7 +35,7 @@ function multiply(
 }
 
 /** y[m, k-block] += x[m, n-block] . w[v]^T for every block v = (k, n). */
-function multiplyTransposed(
+export function multiplyTransposed(
     x: Float32Array, w: Float32Array, layout: BlockLayout, rows: number): Float64Array {
   const b = layout.blockSize;
   const y = new Float64Array(rows * layout.inputSize);
