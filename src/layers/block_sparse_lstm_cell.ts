@@ -26,6 +26,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type {LayerArgs} from '@tensorflow/tfjs-layers/dist/engine/topology';
 import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 
+import {blockSparseLSTMStep} from '../../ops/block_sparse_lstm_step';
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {checkArgument} from '../errors';
 import {BlockLayout} from '../layout/block_layout';
@@ -367,13 +368,29 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
     });
   }
 
+  /**
+   * Whether a step runs as one fused `blockSparseLSTMStep`: the recurrent
+   * kernel is block-sparse and the activations are the ones that op
+   * computes (sigmoid gates, tanh cell). Otherwise the step is composed of
+   * tfjs ops, which also covers any other activation.
+   */
+  get fusedStep(): boolean {
+    return this.recurrentSpec.layout != null &&
+        serializeActivation(this.recurrentActivation) === 'sigmoid' &&
+        serializeActivation(this.activation) === 'tanh';
+  }
+
   /** One step from the projected input z = x . W + bias: the new [h, c]. */
   private advance(
       z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor,
       dropout: SequenceDropout): [tf.Tensor, tf.Tensor] {
     return tf.tidy(() => {
-      const zAll =
-          tf.add(z, this.recurrentProduct(dropout.dropState(hPrev)));
+      const hIn = dropout.dropState(hPrev);
+      if (this.fusedStep) {
+        return blockSparseLSTMStep(
+            z, hIn, cPrev, this.recurrentKernel!.read(), this.recurrentSpec.layout!);
+      }
+      const zAll = tf.add(z, this.recurrentProduct(hIn));
       const [zi, zf, zc, zo] = tf.split(zAll, GATES, zAll.rank - 1);
       const i = this.recurrentActivation.apply(zi);
       const f = this.recurrentActivation.apply(zf);

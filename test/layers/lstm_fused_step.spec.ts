@@ -1,0 +1,49 @@
+/**
+ * Which step a blockSparseLSTM runs: the fused BlockSparseLSTMStep kernel
+ * (and its backward) when the recurrent kernel is block-sparse with sigmoid
+ * gates and a tanh cell, the step composed of tfjs ops otherwise.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {expect} from 'chai';
+
+import {BlockSparseLSTMStep, BlockSparseLSTMStepBackward} from '../../src/index';
+import {blockSparseLSTM, BlockSparseLSTMArgs} from '../../src/layers/exports';
+
+import {seededNormal} from './helpers';
+
+/** The kernels one training step of a model around the layer runs. */
+async function kernelsOfTrainingStep(args: BlockSparseLSTMArgs): Promise<Set<string>> {
+  const model = tf.sequential({layers: [blockSparseLSTM({inputShape: [4, 16], ...args})]});
+  model.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+  const x = seededNormal([2, 4, 16], 1), y = seededNormal([2, args.units], 2);
+  const info = await tf.profile(async () => {
+    await model.trainOnBatch(x, y);
+  });
+  tf.dispose([x, y]);
+  model.dispose();
+  return new Set(info.kernelNames);
+}
+
+describe('layers: blockSparseLSTM runs the fused step where it can', () => {
+  const sparse = {units: 32, blockSize: 8, recurrentDensity: 0.5, seed: 3};
+
+  it('a block-sparse recurrent kernel: one fused kernel per step forward and backward', async () => {
+    const kernels = await kernelsOfTrainingStep(sparse);
+    expect(kernels.has(BlockSparseLSTMStep), [...kernels].join(', ')).to.equal(true);
+    expect(kernels.has(BlockSparseLSTMStepBackward), [...kernels].join(', ')).to.equal(true);
+    // The gate math lives in the fused kernels, not in tfjs ops.
+    expect(kernels.has('Sigmoid'), [...kernels].join(', ')).to.equal(false);
+  });
+
+  it('with input and recurrent dropout it still fuses', async () => {
+    const kernels = await kernelsOfTrainingStep({...sparse, dropout: 0.2, recurrentDropout: 0.2});
+    expect(kernels.has(BlockSparseLSTMStep)).to.equal(true);
+  });
+
+  it('hardSigmoid gates or a dense recurrent kernel: the composed step', async () => {
+    for (const args of [{...sparse, recurrentActivation: 'hardSigmoid' as const}, {units: 32}]) {
+      const kernels = await kernelsOfTrainingStep(args);
+      expect(kernels.has(BlockSparseLSTMStep), JSON.stringify(args)).to.equal(false);
+    }
+  });
+});
