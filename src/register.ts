@@ -17,6 +17,7 @@ import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
+import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './kernels/webgpu/BlockSparseLSTMStep';
 import {blockSparseMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseSampledMatMul';
 
@@ -40,6 +41,8 @@ export function registerAll(): void {
   registerKernelOnce(blockSparseLSTMStepBackwardCpuConfig);
   registerKernelOnce(blockSparseMatMulWebGPUConfig);
   registerKernelOnce(blockSparseSampledMatMulWebGPUConfig);
+  registerKernelOnce(blockSparseLSTMStepWebGPUConfig);
+  registerKernelOnce(blockSparseLSTMStepBackwardWebGPUConfig);
   // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
   registerKernelOnce(blockSparseMatMulTensorflowConfig);
   registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);
