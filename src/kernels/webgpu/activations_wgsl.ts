@@ -16,10 +16,12 @@ export const ACTIVATIONS_WGSL = `
 
       // Below |x| = 0.625 the odd polynomial of Cephes' tanhf (about 1e-7
       // relative error), where 1 - exp(-2|x|) would cancel; above it,
-      // (1 - e) / (1 + e) with e = exp(-2|x|) <= 0.29, exact to rounding.
+      // (1 - e) / (1 + e) with e = exp(-|x|)^2 <= 0.29 (squared rather than
+      // exp(-2|x|), so -2|x| cannot overflow), exact to rounding.
       fn tanhVec4(x : vec4<f32>) -> vec4<f32> {
         let magnitude = abs(x);
-        let e = exp(-2.0 * magnitude);
+        let root = exp(-magnitude);
+        let e = root * root;
         let large = sign(x) * (1.0 - e) / (1.0 + e);
         let z = x * x;
         let small = ((((-5.70498872745e-3 * z + 2.06390887954e-2) * z - 5.37397155531e-2) * z +
