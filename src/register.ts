@@ -15,6 +15,8 @@ import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
 import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
+import {blockSparseLSTMStepTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStep';
+import {blockSparseLSTMStepBackwardTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStepBackward';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
 import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './kernels/webgpu/BlockSparseLSTMStep';
@@ -46,6 +48,8 @@ export function registerAll(): void {
   // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
   registerKernelOnce(blockSparseMatMulTensorflowConfig);
   registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);
+  registerKernelOnce(blockSparseLSTMStepTensorflowConfig);
+  registerKernelOnce(blockSparseLSTMStepBackwardTensorflowConfig);
   for (const backendName of FALLBACK_BACKENDS) {
     standardOpsKernelConfigs(backendName).forEach(registerKernelOnce);
     composedLSTMStepKernelConfigs(backendName).forEach(registerKernelOnce);
