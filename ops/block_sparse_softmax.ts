@@ -55,13 +55,13 @@ function blockSparseSoftmax_(
   checkNonEmptyLead(fn, 'scores', lead, $scores.shape);
   const batch = lead[0] ?? 1;
   const heads = tf.util.sizeFromShape(lead.slice(1));
-  // Typed as the kernel's inputs (BlockSparseSoftmaxInputs), with tensors.
+  const keyMask = options.keyMask == null ? null :
+                                            toKeyMask(fn, options.keyMask, batch, layout.inputSize);
+  // BlockSparseSoftmaxInputs as tensors; keyMask only when given.
   const inputs: tf.NamedTensorMap = {
     scores: reshapeIfNeeded($scores, [batch, heads, ...layout.weightShape]),
   };
-  if (options.keyMask != null) {
-    inputs.keyMask = toKeyMask(fn, options.keyMask, batch, layout.inputSize);
-  }
+  if (keyMask != null) inputs.keyMask = keyMask;
   const attrs: BlockSparseSoftmaxAttrs = {layout, scale, causal};
   const out = tf.engine().runKernel(
                   BlockSparseSoftmax, inputs, toNamedAttrMap(BlockSparseSoftmax, attrs)) as

@@ -85,4 +85,44 @@ describe(`blockSparseAttention on ${process.env.TFJS_BACKEND ?? 'cpu'}`, () => {
       }
     }
   }
+
+  const seed = freshSeed();
+  it(`gradients agree with central differences through tanh, causal with padding (seed ${seed})`,
+     () => checkFiniteDifferences(createRng(seed)));
 });
+
+/** Checks the gradients (and so the reference's formulas) against the loss itself. */
+async function checkFiniteDifferences(rng: Rng) {
+  const layout = BlockLayout.fromMask([[1, 0, 0], [1, 1, 0], [0, 1, 1]], 8);
+  const S = layout.inputSize, shape = [1, 2, S, 4];
+  const mask = tf.tensor2d([Array.from({length: S}, (_, j) => (j % 7 === 3 ? 0 : 1))]);
+  const r = tf.tensor(randomNormal(2 * S * 4, rng), shape);
+  const loss = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => tf.sum(tf.mul(
+      tf.tanh(blockSparseAttention(q, k, v, layout, {causal: true, keyMask: mask})), r));
+  const values = [0, 1, 2].map(() => randomNormal(2 * S * 4, rng));
+  const lossAt = async (inputs: Float32Array[]) => {
+    const l = tf.tidy(() => loss(...inputs.map(x => tf.tensor(x, shape)) as [tf.Tensor, tf.Tensor, tf.Tensor]));
+    const value = (await l.data())[0]!;
+    l.dispose();
+    return value;
+  };
+  const inputs = values.map(x => tf.tensor(x, shape));
+  const analytic = await gradsOf(loss, inputs);
+  const eps = 1e-2;
+  for (let which = 0; which < 3; which++) {
+    for (let trial = 0; trial < 6; trial++) {
+      const i = rng.int(values[which]!.length);
+      const shifted = (delta: number) => values.map((x, w) => {
+        if (w !== which) return x;
+        const copy = x.slice();
+        copy[i] += delta;
+        return copy;
+      });
+      const numeric = ((await lossAt(shifted(eps))) - (await lossAt(shifted(-eps)))) / (2 * eps);
+      const exact = analytic[which]![i]!;
+      expect(Math.abs(numeric - exact), `input ${which} index ${i}: numeric ${numeric} analytic ${exact}`)
+          .to.be.below(2e-3 + 1e-2 * Math.abs(exact));
+    }
+  }
+  tf.dispose([...inputs, mask, r]);
+}
