@@ -9,6 +9,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import {blockSparseLSTMStepGradConfig} from '../gradients/BlockSparseLSTMStep_grad';
 import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
 import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSampledMatMul_grad';
+// Block-sparse attention (sdd, softmax, dsd).
+import {blockSparseDSDGradConfig} from '../gradients/BlockSparseDSD_grad';
+import {blockSparseSDDGradConfig} from '../gradients/BlockSparseSDD_grad';
+import {blockSparseSoftmaxGradConfig} from '../gradients/BlockSparseSoftmax_grad';
+import {blockSparseDSDCpuConfig} from './kernels/cpu/BlockSparseDSD';
+import {blockSparseSDDCpuConfig} from './kernels/cpu/BlockSparseSDD';
+import {blockSparseSoftmaxCpuConfig} from './kernels/cpu/BlockSparseSoftmax';
+import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
 
 import {blockSparseLSTMStepBackwardCpuConfig, blockSparseLSTMStepCpuConfig} from './kernels/cpu/BlockSparseLSTMStep';
 import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
@@ -57,6 +65,22 @@ export function registerAll(): void {
   registerGradientOnce(blockSparseMatMulGradConfig);
   registerGradientOnce(blockSparseSampledMatMulGradConfig);
   registerGradientOnce(blockSparseLSTMStepGradConfig);
+  registerAttention();
+}
+
+/** Attention backends served by the composed kernels until they have their own. */
+const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm', 'webgpu', 'tensorflow'] as const;
+
+function registerAttention(): void {
+  registerKernelOnce(blockSparseSDDCpuConfig);
+  registerKernelOnce(blockSparseSoftmaxCpuConfig);
+  registerKernelOnce(blockSparseDSDCpuConfig);
+  for (const backendName of COMPOSED_ATTENTION_BACKENDS) {
+    composedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);
+  }
+  registerGradientOnce(blockSparseSDDGradConfig);
+  registerGradientOnce(blockSparseSoftmaxGradConfig);
+  registerGradientOnce(blockSparseDSDGradConfig);
 }
 
 registerAll();
