@@ -29,7 +29,7 @@ import type {Kwargs} from '@tensorflow/tfjs-layers/dist/types';
 import {checkArgument} from '../errors';
 import {BlockLayout} from '../layout/block_layout';
 
-import {BlockSparseLSTMCell, BlockSparseLSTMCellArgs, LSTMStep} from './block_sparse_lstm_cell';
+import {BlockSparseLSTMCell, BlockSparseLSTMCellArgs, LSTMRecurrence, LSTMStep} from './block_sparse_lstm_cell';
 import {checkWeightValues, WeightLayout} from './weight_layouts';
 
 export interface BlockSparseLSTMArgs extends BlockSparseLSTMCellArgs {
@@ -52,6 +52,17 @@ export interface BlockSparseLSTMArgs extends BlockSparseLSTMCellArgs {
 function splitTime(x: tf.Tensor): tf.Tensor[] {
   if (x.shape[1] === 1) return [tf.reshape(x, [x.shape[0], ...x.shape.slice(2)])];
   return tf.unstack(x, 1);
+}
+
+/**
+ * The mask [batch, time] as floats [batch, time, 1]: 1 where a timestep
+ * counts. A select rather than a cast (see `recur`).
+ */
+function keepOf(mask: tf.Tensor|undefined): tf.Tensor|null {
+  if (mask == null) return null;
+  const flat = tf.reshape(mask, mask.shape.slice(0, 2));
+  const keep = tf.where(tf.cast(flat, 'bool'), tf.ones(flat.shape), tf.zeros(flat.shape));
+  return tf.expandDims(keep, -1);
 }
 
 export class BlockSparseLSTM extends tfl.layers.RNN {
@@ -102,9 +113,10 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
           '2 tensors [h, c]', `${states.length} tensors`);
       // The dropout masks live for this call only: the tidy frees them, and
       // the gradient tape keeps its own copies of what backprop needs.
-      const {projected, step} = this.cell.startSequence(x, training);
-      const {last, sequence, finalStates} =
-          this.recur(projected, step, states, mask);
+      const {projected, step, recurrence} = this.cell.startSequence(x, training);
+      const {last, sequence, finalStates} = recurrence == null ?
+          this.recur(projected, step, states, mask) :
+          this.recurFused(projected, recurrence, states, mask);
       if (this.stateful) this.resetStates(finalStates, training);
       const output = this.returnSequences ? sequence! : last;
       return this.returnState ? [output, ...finalStates] : output;
@@ -125,13 +137,8 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
       mask: tf.Tensor|undefined):
       {last: tf.Tensor, sequence: tf.Tensor|null, finalStates: tf.Tensor[]} {
     const steps = splitTime(projected);
-    let keeps: tf.Tensor[]|null = null;
-    if (mask != null) {
-      const flat = tf.reshape(mask, mask.shape.slice(0, 2));
-      const keep =
-          tf.where(tf.cast(flat, 'bool'), tf.ones(flat.shape), tf.zeros(flat.shape));
-      keeps = splitTime(tf.expandDims(keep, -1));
-    }
+    const keep = keepOf(mask);
+    const keeps = keep == null ? null : splitTime(keep);
     const order = steps.map((_, t) => t);
     if (this.goBackwards) order.reverse();
     let [h, c] = initial;
@@ -148,6 +155,20 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
       });
       if (this.returnSequences) outputs.push(h);
     }
+    return {
+      last: h,
+      sequence: this.returnSequences ? tf.stack(outputs, 1) : null,
+      finalStates: [h, c],
+    };
+  }
+
+  /** The same recurrence as `recur`, as one fused call (fused_lstm_sequence.ts). */
+  private recurFused(
+      projected: tf.Tensor, recurrence: LSTMRecurrence, initial: tf.Tensor[],
+      mask: tf.Tensor|undefined):
+      {last: tf.Tensor, sequence: tf.Tensor|null, finalStates: tf.Tensor[]} {
+    const {outputs, h, c} = recurrence(
+        projected, [initial[0], initial[1]], keepOf(mask), this.goBackwards);
     return {
       last: h,
       sequence: this.returnSequences ? tf.stack(outputs, 1) : null,

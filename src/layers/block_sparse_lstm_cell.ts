@@ -35,6 +35,7 @@ import {checkLayoutType, LayoutType} from '../layout/layout_types';
 import {blockVarianceScaling, blockWeightInitializer, initializerOf} from './block_initializer';
 import {ActivationIdentifier, ActivationLike, InitializerIdentifier, InitializerLike, RegularizerIdentifier, RegularizerLike, resolveActivation, resolveInitializer, resolveRegularizer, serializeActivation, serializeObject} from './keras_objects';
 import {LayoutLike} from './layout_config';
+import {FusedSequenceResult, fusedLSTMSequence} from './fused_lstm_sequence';
 import {dropoutRate, SequenceDropout} from './sequence_dropout';
 import {checkInputFeatures, checkUnits, layerBlockSize, SparseKernel} from './sparse_kernel';
 import {checkWeightValues, checkWritesOf, plainWeight, WeightLayout} from './weight_layouts';
@@ -88,6 +89,15 @@ const GATES = 4;
 /** One LSTM step from the projected input z: the new [h, c]. */
 export type LSTMStep = (z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor) =>
     [tf.Tensor, tf.Tensor];
+
+/**
+ * The whole recurrence over projected inputs [batch, time, 4 * units] in one
+ * differentiable call (see fused_lstm_sequence.ts); keep is [batch, time, 1]
+ * (1 where a timestep counts) or null.
+ */
+export type LSTMRecurrence =
+    (projected: tf.Tensor, initial: [tf.Tensor, tf.Tensor], keep: tf.Tensor|null,
+     goBackwards: boolean) => FusedSequenceResult;
 
 export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   /** @nocollapse */
@@ -325,18 +335,27 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
    * The entry point of `BlockSparseLSTM`'s own time loop, once per call:
    * x [batch, time, inputDim] with this call's input dropout, projected for
    * every timestep in one product, and the step that adds h . U (with this
-   * call's state dropout) and applies the gates. Call it inside a tidy: the
-   * dropout masks are freed with it.
+   * call's state dropout) and applies the gates; when the step is fused,
+   * also the whole recurrence as one call (`recurrence`, else null). Call it
+   * inside a tidy: the dropout masks are freed with it.
    */
   startSequence(x: tf.Tensor, training: boolean):
-      {projected: tf.Tensor, step: LSTMStep} {
+      {projected: tf.Tensor, step: LSTMStep, recurrence: LSTMRecurrence|null} {
     const dropout = new SequenceDropout({
                       inputRate: training ? this.dropout : 0,
                       stateRate: training ? this.recurrentDropout : 0,
                     }).drawFor(x.shape[0], x.shape[x.rank - 1], this.units);
+    const recurrence: LSTMRecurrence = (projected, [h0, c0], keep, goBackwards) =>
+        fusedLSTMSequence(
+            {
+              projected, h0, c0, keep, w: this.recurrentKernel!.read(),
+              stateMask: dropout.drawnStateMask,
+            },
+            {layout: this.recurrentSpec.layout!, goBackwards});
     return {
       projected: this.projectInputs(dropout.dropInputs(x)),
       step: (z, hPrev, cPrev) => this.advance(z, hPrev, cPrev, dropout),
+      recurrence: this.fusedStep ? recurrence : null,
     };
   }
 

@@ -84,6 +84,14 @@ export class SequenceDropout {
     return tf.mul(h, this.stateMask);
   }
 
+  /**
+   * The [batch, units] state mask drawn by `drawFor`, for code that applies
+   * it itself (the fused recurrence); null without recurrent dropout.
+   */
+  get drawnStateMask(): tf.Tensor|null {
+    return this.stateRate === 0 ? null : this.stateMask;
+  }
+
   /** Frees kept masks; the next sequence draws new ones. */
   dispose(): void {
     if (this.keepMasks) {
