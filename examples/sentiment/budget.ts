@@ -66,7 +66,7 @@ function settingsFromFlags(flags: Flags): BudgetSettings {
     backend: parseNodeBackend(flags.backend, '--backend'),
     budgetMinutes: positiveNumber(flags['budget-minutes'], '--budget-minutes'),
     evaluateEverySeconds: positiveNumber(flags['evaluate-every'], '--evaluate-every'),
-    data: path.resolve(data), training,
+    jobs: positiveNumber(flags.jobs, '--jobs', true), data: path.resolve(data), training,
   };
 }
 
@@ -82,7 +82,6 @@ async function main() {
   const flags = parseFlags(argv, FLAGS);
   const models = parseBudgetModels(flags.models, '--models');
   const seeds = seedsFromFlag(flags.seeds);
-  const jobs = positiveNumber(flags.jobs, '--jobs', true);
   const resultsFile = path.join(flags.out, 'results.json');
   const reportOptions = {
     requests: requestedRuns(models, seeds), resultsFile, svgFile: path.join(flags.out, 'dev-accuracy.svg'),
@@ -97,13 +96,14 @@ async function main() {
     return;
   }
   const settings = settingsFromFlags(flags);
+  const {jobs} = settings;
   if (jobs > os.cpus().length) console.warn(`--jobs ${jobs} is more than the ${os.cpus().length} cores: runs will compete.`);
   // One run at a time trains here with all cores; several train in child processes with one thread each.
   if (jobs === 1 && await startCommandBackend(settings.backend, {verbose: flags.verbose}) === undefined) return;
   const {results, failures} = await runBudgetExperiment({
-    models, seeds, settings, resultsFile, jobs, log: line => console.log(line),
-    train: jobs === 1 ? request => runBudgetRun(request, settings, 1, line => console.log(line)) :
-                        trainInChildProcess(settings, jobs, flags.verbose),
+    models, seeds, settings, resultsFile, log: line => console.log(line),
+    train: jobs === 1 ? request => runBudgetRun(request, settings, line => console.log(line)) :
+                        trainInChildProcess(settings, flags.verbose),
   });
   writeBudgetReport(results, reportOptions);
   console.log(`wrote ${reportOptions.docFile} and ${reportOptions.svgFile}`);

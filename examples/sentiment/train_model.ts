@@ -2,8 +2,9 @@
  * Trains the sentiment classifier from Node on the active backend: reads the
  * data, builds the vocabulary and model, trains epoch by epoch and keeps the
  * epoch that does best on dev, saved with its vocabulary. The command line
- * (cli.ts), the dense-against-sparse comparison (compare.ts) and the rate
- * benchmark (bench/sentiment_rates.ts) all call trainSentimentModel.
+ * (cli.ts), the dense-against-sparse comparison (compare.ts), the
+ * equal-budget experiment (budget.ts) and the rate benchmark
+ * (bench/sentiment_rates.ts) all call trainSentimentModel.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -163,66 +164,72 @@ export async function trainSentimentModel(
       `vocabulary ${vocabulary.size}`);
   log(`model: ${config.sparse ? `block-sparse LSTM, density ${config.density}, b=${config.blockSize}, ${config.layoutType}` : 'dense LSTM'}` +
       `, hidden ${config.hiddenSize}, ${model.countParams()} parameters (${recurrent} recurrent)`);
-  const outDir = options.outDir ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
-  const timeLimitMs = options.timeLimitMinutes * 60000;
-  const budgetSeconds = options.trainingBudgetMinutes * 60;
-  const start = performance.now();
-  const clock = new TrainingClock();
-  let steps = 0, tokens = 0, epochTokensBefore = 0;
-  let latest: DevEvaluation|undefined;
-  const evaluateDev = (epoch: number): Promise<DevEvaluation> => clock.paused(async () => {
-    if (latest?.steps === steps) return latest;  // nothing trained since
-    const {accuracy, loss} = await evaluateSet(model, dev);
-    latest = {trainSeconds: clock.seconds(), steps, epoch, tokens, devAccuracy: accuracy, devLoss: loss};
-    reporting.onEvaluation?.(latest);
-    return latest;
-  });
-  let nextEvaluationSeconds = options.evaluateEverySeconds;
-  if (Number.isFinite(nextEvaluationSeconds)) await evaluateDev(0);
-  let devAccuracy = NaN, tokensPerSecond = 0;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const progress = (reporting.progress ?? true) ? stderrProgress(epoch, options.epochs) : undefined;
-    clock.start();
-    const report = await trainEpoch(model, train, options.batchSize, config.seed + epoch, async r => {
-      steps++;
-      tokens = epochTokensBefore + r.tokens;
-      progress?.onBatch(r);
-      if (clock.seconds() >= nextEvaluationSeconds) {
-        await evaluateDev(epoch);
-        while (nextEvaluationSeconds <= clock.seconds()) nextEvaluationSeconds += options.evaluateEverySeconds;
+  try {
+    const outDir = options.outDir ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
+    const timeLimitMs = options.timeLimitMinutes * 60000;
+    const budgetSeconds = options.trainingBudgetMinutes * 60;
+    const start = performance.now();
+    const clock = new TrainingClock();
+    let steps = 0, tokens = 0, epochTokensBefore = 0;
+    let latest: DevEvaluation|undefined;
+    const evaluateDev = (epoch: number): Promise<DevEvaluation> => clock.paused(async () => {
+      if (latest?.steps === steps) return latest;  // nothing trained since
+      const {accuracy, loss} = await evaluateSet(model, dev);
+      latest = {trainSeconds: clock.seconds(), steps, epoch, tokens, devAccuracy: accuracy, devLoss: loss};
+      reporting.onEvaluation?.(latest);
+      return latest;
+    });
+    let nextEvaluationSeconds = options.evaluateEverySeconds;
+    if (Number.isFinite(nextEvaluationSeconds)) await evaluateDev(0);
+    let devAccuracy = NaN, tokensPerSecond = 0;
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const progress = (reporting.progress ?? true) ? stderrProgress(epoch, options.epochs) : undefined;
+      clock.start();
+      const report = await trainEpoch(model, train, options.batchSize, config.seed + epoch, async r => {
+        steps++;
+        tokens = epochTokensBefore + r.tokens;
+        progress?.onBatch(r);
+        if (clock.seconds() >= nextEvaluationSeconds) {
+          await evaluateDev(epoch);
+          while (nextEvaluationSeconds <= clock.seconds()) nextEvaluationSeconds += options.evaluateEverySeconds;
+        }
+      }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: () => clock.seconds() >= budgetSeconds});
+      clock.stop();
+      epochTokensBefore = tokens;
+      progress?.end();
+      tokensPerSecond = report.tokensPerSecond;
+      const epochAccuracy = (await evaluateDev(epoch)).devAccuracy;
+      log(`epoch ${epoch}: train loss ${report.loss.toFixed(4)} acc ${report.accuracy.toFixed(4)}, ` +
+          `dev acc ${epochAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
+          `${((performance.now() - start) / 60000).toFixed(1)} min`);
+      // Keep the epoch that does best on dev (early stopping): the LSTM overfits SST-2 within a few epochs.
+      if (!(epochAccuracy <= devAccuracy)) {
+        devAccuracy = epochAccuracy;
+        if (options.save) {
+          await saveSentimentModel(model, outDir, vocabulary, {
+            format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength: options.maxLength,
+            trainedOn: data.description, devAccuracy});
+          log(`  saved to ${outDir} (best dev accuracy so far)`);
+        }
       }
-    }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: () => clock.seconds() >= budgetSeconds});
-    clock.stop();
-    epochTokensBefore = tokens;
-    progress?.end();
-    tokensPerSecond = report.tokensPerSecond;
-    const epochAccuracy = (await evaluateDev(epoch)).devAccuracy;
-    log(`epoch ${epoch}: train loss ${report.loss.toFixed(4)} acc ${report.accuracy.toFixed(4)}, ` +
-        `dev acc ${epochAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
-        `${((performance.now() - start) / 60000).toFixed(1)} min`);
-    // Keep the epoch that does best on dev (early stopping): the LSTM overfits SST-2 within a few epochs.
-    if (!(epochAccuracy <= devAccuracy)) {
-      devAccuracy = epochAccuracy;
-      if (options.save) {
-        await saveSentimentModel(model, outDir, vocabulary, {
-          format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength: options.maxLength,
-          trainedOn: data.description, devAccuracy});
-        log(`  saved to ${outDir} (best dev accuracy so far)`);
+      if (performance.now() - start > timeLimitMs) {
+        log(`time limit of ${options.timeLimitMinutes} min reached`);
+        break;
+      }
+      if (clock.seconds() >= budgetSeconds) {
+        log(`training budget of ${options.trainingBudgetMinutes} min reached`);
+        break;
       }
     }
-    if (performance.now() - start > timeLimitMs) {
-      log(`time limit of ${options.timeLimitMinutes} min reached`);
-      break;
-    }
-    if (clock.seconds() >= budgetSeconds) {
-      log(`training budget of ${options.trainingBudgetMinutes} min reached`);
-      break;
-    }
+    const trainSeconds = (performance.now() - start) / 1000;
+    log(`best dev accuracy at the end of an epoch ${devAccuracy.toFixed(4)}${
+        options.save ? `; model and vocabulary in ${outDir}` : ''}`);
+    return {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(),
+      recurrentParameters: recurrent, outDir: options.save ? outDir : undefined};
+  } finally {
+    // Also when training fails, so that a caller that goes on (the budget experiment) keeps no weights.
+    // The optimizer too: model.dispose() disposes only an optimizer that tfjs-layers created itself.
+    model.optimizer.dispose();
+    model.dispose();
   }
-  const trainSeconds = (performance.now() - start) / 1000;
-  log(`best dev accuracy ${devAccuracy.toFixed(4)}${options.save ? `; model and vocabulary in ${outDir}` : ''}`);
-  const result = {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(),
-    recurrentParameters: recurrent, outDir: options.save ? outDir : undefined};
-  model.dispose();
-  return result;
 }

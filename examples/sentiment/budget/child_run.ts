@@ -14,7 +14,7 @@ function answer(message: ChildAnswer): Promise<void> {
 process.once('message', async (task: ChildTask) => {
   try {
     await startNodeBackend(parseNodeBackend(task.settings.backend, 'the results\' backend'), {verbose: task.verbose});
-    const run = await runBudgetRun(task.request, task.settings, task.jobs, line => console.log(line));
+    const run = await runBudgetRun(task.request, task.settings, line => console.log(line));
     await answer({run});
     process.exit(0);
   } catch (error) {

@@ -24,7 +24,6 @@ export const ONE_THREAD_ENVIRONMENT = {
 export interface ChildTask {
   request: RunRequest;
   settings: BudgetSettings;
-  jobs: number;
   verbose: boolean;
 }
 export type ChildAnswer = {run: BudgetRun}|{error: string};
@@ -32,7 +31,7 @@ export type ChildAnswer = {run: BudgetRun}|{error: string};
 const CHILD_ENTRY = path.join(__dirname, `child_run${path.extname(__filename)}`);
 
 /** A `train` for runBudgetExperiment that trains each run in a child process held to one thread. */
-export function trainInChildProcess(settings: BudgetSettings, jobs: number, verbose: boolean):
+export function trainInChildProcess(settings: BudgetSettings, verbose: boolean):
     (request: RunRequest) => Promise<BudgetRun> {
   return request => new Promise((resolve, reject) => {
     // The entry is TypeScript when this file is: load it the way this process was.
@@ -54,7 +53,7 @@ export function trainInChildProcess(settings: BudgetSettings, jobs: number, verb
       else reject(new Error(`the child process training ${runLabel(request)} ended (${
           signal ?? `exit code ${code}`}) without results`));
     });
-    const task: ChildTask = {request, settings, jobs, verbose};
+    const task: ChildTask = {request, settings, verbose};
     child.send(task);
   });
 }

@@ -54,7 +54,7 @@ function nativeKernels(backend: string): RunEnvironment['nativeKernels'] {
 }
 
 /** Call at the start of a run; the returned function, at its end, gives the run's environment. */
-export function startRecordingEnvironment(jobs: number): () => RunEnvironment {
+export function startRecordingEnvironment(): () => RunEnvironment {
   const startedAt = new Date(), uptimeAtStart = uptimeNow();
   const cpuAtStart = process.cpuUsage(), wallAtStart = performance.now();
   return () => {
@@ -64,7 +64,6 @@ export function startRecordingEnvironment(jobs: number): () => RunEnvironment {
       backend, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(),
       uptimeAtStart, uptimeAtEnd: uptimeNow(),
       cpus: {count: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown'},
-      jobs,
       threadLimits: {TF_NUM_INTRAOP_THREADS: threadLimit('TF_NUM_INTRAOP_THREADS'),
         TF_NUM_INTEROP_THREADS: threadLimit('TF_NUM_INTEROP_THREADS'),
         TFJS_BLOCKSPARSE_NUM_THREADS: threadLimit('TFJS_BLOCKSPARSE_NUM_THREADS')},

@@ -1,6 +1,6 @@
 /**
  * The resumable loop of the equal-budget experiment: every (model, seed) not
- * yet in the results file is trained, `jobs` at a time, and written to the
+ * yet in the results file is trained, settings.jobs at a time, and written to the
  * file as soon as it finishes. How a run is trained (in this process, or in a
  * child process held to one thread) is the caller's `train`.
  */
@@ -13,8 +13,6 @@ export interface BudgetExperiment {
   seeds: number[];
   settings: BudgetSettings;
   resultsFile: string;
-  /** Runs trained at the same time. */
-  jobs: number;
   train: (request: RunRequest) => Promise<BudgetRun>;
   log: (line: string) => void;
 }
@@ -36,15 +34,15 @@ export function requestedRuns(models: BudgetModel[], seeds: number[]): RunReques
  */
 export async function runBudgetExperiment(experiment: BudgetExperiment):
     Promise<{results: BudgetResults, failures: RunFailure[]}> {
-  const {resultsFile, log} = experiment;
-  if (!(Number.isInteger(experiment.jobs) && experiment.jobs >= 1)) {
-    throw new Error(`runBudgetExperiment: 'jobs' must be a positive integer, but got ${experiment.jobs}.`);
+  const {resultsFile, log, settings: {jobs}} = experiment;
+  if (!(Number.isInteger(jobs) && jobs >= 1)) {
+    throw new Error(`runBudgetExperiment: 'settings.jobs' must be a positive integer, but got ${jobs}.`);
   }
   const results = openBudgetResults(resultsFile, experiment.settings);
   const requests = requestedRuns(experiment.models, experiment.seeds);
   const pending = requests.filter(r => findRun(results, r.model.name, r.seed) == null);
   log(`${requests.length - pending.length} of ${requests.length} runs already in ${resultsFile}; ` +
-      `${pending.length} to train, ${experiment.jobs} at a time, ${experiment.settings.budgetMinutes} min each`);
+      `${pending.length} to train, ${jobs} at a time, ${experiment.settings.budgetMinutes} min each`);
   const failures: RunFailure[] = [];
   const worker = async () => {
     for (let request = pending.shift(); request != null; request = pending.shift()) {
@@ -63,6 +61,6 @@ export async function runBudgetExperiment(experiment: BudgetExperiment):
       }
     }
   };
-  await Promise.all(Array.from({length: experiment.jobs}, worker));
+  await Promise.all(Array.from({length: jobs}, worker));
   return {results, failures};
 }

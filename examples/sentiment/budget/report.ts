@@ -57,12 +57,10 @@ function threadLimitsText(limits: RunEnvironment['threadLimits']): string {
 function machineText(results: BudgetResults): string {
   const environments = results.runs.map(r => r.environment);
   if (environments.length === 0) return '';
-  const jobs = [...new Set(environments.map(e => e.jobs))].sort();
   const threads = [...new Set(environments.map(e => threadLimitsText(e.threadLimits)))];
   const versions = environments[environments.length - 1].versions;
   return `Machine: ${environments[0].cpus.count} × ${environments[0].cpus.model}; ` +
-      `runs trained ${jobs.join(' or ')} at a time${jobs.length > 1 ? ' (mixed: rates are not comparable between them)' : ''}` +
-      `, threads: ${threads.join(' or ')}; CPU seconds per second ${
+      `threads: ${threads.join(' or ')}; CPU seconds per second ${
           range(environments.map(e => e.cpuSecondsPerSecond), 2)}; 1-minute load average at the start of a run ${
           range(environments.map(e => e.uptimeAtStart.loadAverage[0]), 2)}. Versions (latest run): node ${versions.node}, ` +
       `tfjs ${versions.tfjs.tfjs}${versions.tfjsNode ? `, tfjs-node ${versions.tfjsNode}` : ''}${
@@ -86,7 +84,8 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
     '',
     `Written by \`${options.command}\` on ${new Date().toISOString().slice(0, 10)} from ` +
         `[${path.basename(options.resultsFile)}](${link(options.resultsFile)}). Every model trains for ` +
-        `${settings.budgetMinutes} min of training time on \`${settings.backend}\` (dev evaluations, every ` +
+        `${settings.budgetMinutes} min of training time on \`${settings.backend}\`, ${settings.jobs === 1 ?
+            'one run at a time on all cores' : `${settings.jobs} runs at a time on one thread each`} (dev evaluations, every ` +
         `${settings.evaluateEverySeconds} s of training time, are not counted), and its score is its best dev ` +
         `accuracy within that budget. Shared settings: embedding ${t.embeddingSize}, dropout ${t.dropout}, batch ` +
         `${t.batchSize}, learning rate ${t.learningRate}, max length ${t.maxLength}, vocabulary ${t.maxVocabularySize}, ` +

@@ -23,6 +23,12 @@ export interface BudgetSettings {
   budgetMinutes: number;
   /** Training seconds between dev evaluations. */
   evaluateEverySeconds: number;
+  /**
+   * Runs trained at the same time (--jobs): 1 in one process on all cores,
+   * more in child processes of one thread each. A setting, as it decides how
+   * much of the machine each run's budget buys.
+   */
+  jobs: number;
   /** The data directory or file read. */
   data: string;
   training: SharedTrainOptions;
@@ -36,8 +42,6 @@ export interface RunEnvironment {
   uptimeAtStart: {seconds: number, loadAverage: number[]};
   uptimeAtEnd: {seconds: number, loadAverage: number[]};
   cpus: {count: number, model: string};
-  /** Runs trained at the same time (--jobs). */
-  jobs: number;
   /** The thread limits in this run's environment; null when unset (the library's default). */
   threadLimits: {TF_NUM_INTRAOP_THREADS: string|null, TF_NUM_INTEROP_THREADS: string|null,
     TFJS_BLOCKSPARSE_NUM_THREADS: string|null};

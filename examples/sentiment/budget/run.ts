@@ -24,9 +24,9 @@ function evaluationLine(point: DevEvaluation, budgetMinutes: number): string {
 }
 
 export async function runBudgetRun(
-    request: RunRequest, settings: BudgetSettings, jobs: number, log: (line: string) => void): Promise<BudgetRun> {
+    request: RunRequest, settings: BudgetSettings, log: (line: string) => void): Promise<BudgetRun> {
   const prefix = `[${runLabel(request)}] `;
-  const finishEnvironment = startRecordingEnvironment(jobs);
+  const finishEnvironment = startRecordingEnvironment();
   const wallStart = performance.now();
   const curve: DevEvaluation[] = [];
   const {model, seed} = request;
