@@ -117,7 +117,8 @@ function differences(before: Record<string, unknown>, after: Record<string, unkn
     if (a != null && b != null && typeof a === 'object' && typeof b === 'object') {
       return differences(a as Record<string, unknown>, b as Record<string, unknown>, `${prefix}${key}.`);
     }
-    return canonicalJson(a) === canonicalJson(b) ? [] : [`${prefix}${key}: ${canonicalJson(a)} -> ${canonicalJson(b)}`];
+    const [was, now] = [canonicalJson(a) ?? 'absent', canonicalJson(b) ?? 'absent'];
+    return was === now ? [] : [`${prefix}${key}: ${was} -> ${now}`];
   });
 }
 
