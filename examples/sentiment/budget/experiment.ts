@@ -1,11 +1,11 @@
 /**
  * The resumable loop of the equal-budget experiment: every (model, seed) not
- * yet in the results file is trained, settings.jobs at a time, and written to the
- * file as soon as it finishes. How a run is trained (in this process, or in a
+ * yet in the results file is trained, settings.jobs at a time, and written
+ * to the file as soon as it finishes. How a run is trained (in this process, or in a
  * child process held to one thread) is the caller's `train`.
  */
 import type {BudgetModel} from './models';
-import {BudgetResults, BudgetSettings, findRun, openBudgetResults, writeBudgetResults, BudgetRun} from './results';
+import {BudgetResults, BudgetRun, BudgetSettings, findRun, openBudgetResults, writeBudgetResults} from './results';
 import {RunRequest, runLabel} from './run';
 
 export interface BudgetExperiment {

@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import {linearPlot} from '../../../bench/svg_plot';
 
-import {BudgetResults, findRun, RunEnvironment} from './results';
+import {BudgetResults, BudgetSettings, findRun, RunEnvironment} from './results';
 import type {RunRequest} from './run';
 import {meanCurve, ModelSummary, summarizeModel, winnerStatement} from './summary';
 
@@ -68,6 +68,17 @@ function machineText(results: BudgetResults): string {
           versions.commit ? ` (${versions.commit})` : ''}.`;
 }
 
+/** How every run trained: budget, parallelism, evaluations and the shared training options. */
+function settingsText({budgetMinutes, backend, jobs, evaluateEverySeconds, training: t, data}: BudgetSettings): string {
+  const parallel = jobs === 1 ? 'one run at a time on all cores' : `${jobs} runs at a time on one thread each`;
+  const batchLimit = t.maxBatches == null || t.maxBatches === Infinity ? '' : `, at most ${t.maxBatches} batches per epoch`;
+  return `Every model trains for ${budgetMinutes} min of training time on \`${backend}\`, ${parallel} (dev ` +
+      `evaluations, every ${evaluateEverySeconds} s of training time, are not counted), and its score is its best ` +
+      `dev accuracy within that budget. Shared settings: embedding ${t.embeddingSize}, dropout ${t.dropout}, batch ` +
+      `${t.batchSize}, learning rate ${t.learningRate}, max length ${t.maxLength}, vocabulary ${t.maxVocabularySize}, ` +
+      `block size ${t.blockSize}, ${t.layoutType} layouts${batchLimit}; data ${data}.`;
+}
+
 export function budgetReportText(results: BudgetResults, options: BudgetReportOptions): string {
   const {settings} = results;
   const summaries = new Map<string, ModelSummary>();
@@ -78,20 +89,11 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
   const missing = options.requests.filter(r => findRun(results, r.model.name, r.seed) == null);
   const docDir = path.dirname(options.docFile);
   const link = (file: string) => path.relative(docDir, file).split(path.sep).join('/');
-  const t = settings.training;
   const lines = [
     `# Dense against block-sparse LSTMs at an equal training budget (SST-2)`,
     '',
     `Written by \`${options.command}\` on ${new Date().toISOString().slice(0, 10)} from ` +
-        `[${path.basename(options.resultsFile)}](${link(options.resultsFile)}). Every model trains for ` +
-        `${settings.budgetMinutes} min of training time on \`${settings.backend}\`, ${settings.jobs === 1 ?
-            'one run at a time on all cores' : `${settings.jobs} runs at a time on one thread each`} (dev evaluations, every ` +
-        `${settings.evaluateEverySeconds} s of training time, are not counted), and its score is its best dev ` +
-        `accuracy within that budget. Shared settings: embedding ${t.embeddingSize}, dropout ${t.dropout}, batch ` +
-        `${t.batchSize}, learning rate ${t.learningRate}, max length ${t.maxLength}, vocabulary ${t.maxVocabularySize}, ` +
-        `block size ${t.blockSize}, ${t.layoutType} layouts${
-            t.maxBatches == null || t.maxBatches === Infinity ? '' : `, at most ${t.maxBatches} batches per epoch`}; ` +
-        `data ${settings.data}.`,
+        `[${path.basename(options.resultsFile)}](${link(options.resultsFile)}). ${settingsText(settings)}`,
     '',
     winnerStatement([...summaries.values()], settings.budgetMinutes) +
         (missing.length > 0 ? ` Provisional: ${missing.length} of ${options.requests.length} runs are missing.` : ''),
