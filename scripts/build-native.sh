@@ -80,7 +80,8 @@ rm -rf "$NATIVE_DIR/build/Release/obj.target" "$NATIVE_DIR/build/Release/.deps"
 TF_CPP_MIN_LOG_LEVEL=2 node -e '
 require(process.argv[1]);
 const addon = require(require("path").resolve(process.argv[2]));
-console.error(`[build-native] OK: ops ${addon.matMulOp}, ${addon.sampledMatMulOp}; ` +
+console.error(`[build-native] OK: ops ${addon.matMulOp}, ${addon.sampledMatMulOp}, ` +
+  `${addon.lstmStepOp}, ${addon.lstmStepBackwardOp}; ` +
   `${addon.instructionSet}, ${addon.numThreads} threads`);
 ' "$PACKAGE" "$ADDON"
 echo "$WANT" > "$STAMP"

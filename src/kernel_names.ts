@@ -94,6 +94,66 @@ export interface BlockSparseLSTMStepBackwardAttrs {
   layout: BlockLayout;
 }
 
+/**
+ * Block-sparse attention scores ("sdd": dense x dense^T sampled on a layout).
+ * The layout is square, [S/b, S/b] (inputSize = outputSize = S): block row
+ * r holds queries r*b .. r*b+b-1 and block column c keys c*b .. c*b+b-1.
+ *
+ * a, b: [B, S, d] -> out [B, nnzBlocks, b, b] with
+ * out[β, v] = a[β, rows of blockRow(v)] . b[β, rows of blockCol(v)]^T.
+ */
+export const BlockSparseSDD = 'BlockSparseSDD';
+export interface BlockSparseSDDInputs extends NamedTensorInfoMap {
+  a: TensorInfo;
+  b: TensorInfo;
+}
+export interface BlockSparseSDDAttrs {
+  layout: BlockLayout;
+}
+
+/**
+ * Row softmax of block-sparse scores over each row's kept blocks:
+ *
+ *   p[i, j] = allowed(i, j) * exp(scale * s[i, j] - m_i) / sum_j' (same, j')
+ *
+ * where m_i is the row's maximum over allowed entries. An entry is allowed
+ * when its block is kept, keyMask[batch, j] != 0 (when given) and, with
+ * `causal`, j <= i. A row with no allowed entry is all zeros.
+ *
+ * scores: [batch, heads, nnzBlocks, b, b], keyMask (optional): [batch, S]
+ * float32 -> out of the shape of scores. With `causal` the layout has no
+ * block above the diagonal (the op checks it).
+ */
+export const BlockSparseSoftmax = 'BlockSparseSoftmax';
+export interface BlockSparseSoftmaxInputs extends NamedTensorInfoMap {
+  scores: TensorInfo;
+  keyMask?: TensorInfo;
+}
+export interface BlockSparseSoftmaxAttrs {
+  layout: BlockLayout;
+  scale: number;
+  causal: boolean;
+}
+
+/**
+ * Block-sparse x dense ("dsd"), the layout square [S/b, S/b]:
+ *
+ * transposeP = false: out[β, rows of r] = sum over v = (r, c) of p[β, v] . v[β, rows of c]
+ * transposeP = true:  out[β, rows of c] = sum over v = (r, c) of p[β, v]^T . v[β, rows of r]
+ *
+ * p: [B, nnzBlocks, b, b], v: [B, S, d] -> out [B, S, d]; rows of a block
+ * row (column) with no block are zero.
+ */
+export const BlockSparseDSD = 'BlockSparseDSD';
+export interface BlockSparseDSDInputs extends NamedTensorInfoMap {
+  p: TensorInfo;
+  v: TensorInfo;
+}
+export interface BlockSparseDSDAttrs {
+  layout: BlockLayout;
+  transposeP: boolean;
+}
+
 /** Each kernel's inputs, attrs and number of outputs, by kernel name. */
 export interface BlockSparseKernelTypes {
   [BlockSparseMatMul]:
@@ -113,5 +173,9 @@ export interface BlockSparseKernelTypes {
     attrs: BlockSparseLSTMStepBackwardAttrs,
     outputs: [TensorInfo, TensorInfo, TensorInfo]
   };
+  [BlockSparseSDD]: {inputs: BlockSparseSDDInputs, attrs: BlockSparseSDDAttrs, outputs: TensorInfo};
+  [BlockSparseSoftmax]:
+      {inputs: BlockSparseSoftmaxInputs, attrs: BlockSparseSoftmaxAttrs, outputs: TensorInfo};
+  [BlockSparseDSD]: {inputs: BlockSparseDSDInputs, attrs: BlockSparseDSDAttrs, outputs: TensorInfo};
 }
 export type BlockSparseKernelName = keyof BlockSparseKernelTypes;

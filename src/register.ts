@@ -9,14 +9,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import {blockSparseLSTMStepGradConfig} from '../gradients/BlockSparseLSTMStep_grad';
 import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
 import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSampledMatMul_grad';
+// Block-sparse attention (sdd, softmax, dsd).
+import {blockSparseDSDGradConfig} from '../gradients/BlockSparseDSD_grad';
+import {blockSparseSDDGradConfig} from '../gradients/BlockSparseSDD_grad';
+import {blockSparseSoftmaxGradConfig} from '../gradients/BlockSparseSoftmax_grad';
+import {blockSparseDSDCpuConfig} from './kernels/cpu/BlockSparseDSD';
+import {blockSparseSDDCpuConfig} from './kernels/cpu/BlockSparseSDD';
+import {blockSparseSoftmaxCpuConfig} from './kernels/cpu/BlockSparseSoftmax';
+import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
 
 import {blockSparseLSTMStepBackwardCpuConfig, blockSparseLSTMStepCpuConfig} from './kernels/cpu/BlockSparseLSTMStep';
 import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
 import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
+import {blockSparseLSTMStepTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStep';
+import {blockSparseLSTMStepBackwardTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStepBackward';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
+import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './kernels/webgpu/BlockSparseLSTMStep';
 import {blockSparseMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseSampledMatMul';
 
@@ -40,9 +51,13 @@ export function registerAll(): void {
   registerKernelOnce(blockSparseLSTMStepBackwardCpuConfig);
   registerKernelOnce(blockSparseMatMulWebGPUConfig);
   registerKernelOnce(blockSparseSampledMatMulWebGPUConfig);
+  registerKernelOnce(blockSparseLSTMStepWebGPUConfig);
+  registerKernelOnce(blockSparseLSTMStepBackwardWebGPUConfig);
   // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
   registerKernelOnce(blockSparseMatMulTensorflowConfig);
   registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);
+  registerKernelOnce(blockSparseLSTMStepTensorflowConfig);
+  registerKernelOnce(blockSparseLSTMStepBackwardTensorflowConfig);
   for (const backendName of FALLBACK_BACKENDS) {
     standardOpsKernelConfigs(backendName).forEach(registerKernelOnce);
     composedLSTMStepKernelConfigs(backendName).forEach(registerKernelOnce);
@@ -50,6 +65,22 @@ export function registerAll(): void {
   registerGradientOnce(blockSparseMatMulGradConfig);
   registerGradientOnce(blockSparseSampledMatMulGradConfig);
   registerGradientOnce(blockSparseLSTMStepGradConfig);
+  registerAttention();
+}
+
+/** Attention backends served by the composed kernels until they have their own. */
+const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm', 'webgpu', 'tensorflow'] as const;
+
+function registerAttention(): void {
+  registerKernelOnce(blockSparseSDDCpuConfig);
+  registerKernelOnce(blockSparseSoftmaxCpuConfig);
+  registerKernelOnce(blockSparseDSDCpuConfig);
+  for (const backendName of COMPOSED_ATTENTION_BACKENDS) {
+    composedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);
+  }
+  registerGradientOnce(blockSparseSDDGradConfig);
+  registerGradientOnce(blockSparseSoftmaxGradConfig);
+  registerGradientOnce(blockSparseDSDGradConfig);
 }
 
 registerAll();

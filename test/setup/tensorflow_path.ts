@@ -3,13 +3,15 @@
  * run is checked to have taken the path the BLOCKSPARSE_TENSORFLOW_NATIVE
  * flag asks for: the native op when true (the default) and TensorFlow
  * computes on the CPU, the composed TensorFlow ops when false or on a GPU
- * device (tfjs-node-gpu on a CUDA machine). TFJS_BLOCKSPARSE_TEST_PATH=composed
- * runs the whole suite with the flag off. A call that silently took the
- * other path (an addon that failed to load, say) fails its test.
+ * device (tfjs-node-gpu on a CUDA machine). The fused LSTM step kernels
+ * must run exactly one op, their own, on the native path.
+ * TFJS_BLOCKSPARSE_TEST_PATH=composed runs the whole suite with the flag
+ * off. A call that silently took the other path (an addon that failed to
+ * load, say) fails its test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseMatMul, BlockSparseSampledMatMul} from '../../src/kernel_names';
+import {BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul} from '../../src/kernel_names';
 import {NATIVE_FLAG} from '../../src/kernels/tensorflow/flags';
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import type {BlockLayout} from '../../src/layout/block_layout';
@@ -53,11 +55,38 @@ export function runTensorflowPath(): TensorflowPath {
 
 /** Kernel calls per path taken (calls with no rows or no blocks take neither). */
 export const tensorflowPathCalls: Record<TensorflowPath, number> = {native: 0, composed: 0};
+/** The same per kernel, for the summary. */
+const callsByKernel = new Map<string, Record<TensorflowPath, number>>();
+
+/** The products: native when any native op ran, and nothing to check without rows or blocks. */
+const PRODUCT_KERNELS = [BlockSparseMatMul, BlockSparseSampledMatMul];
+/** The fused kernels: native means exactly one op call, their own, whatever the shapes. */
+const FUSED_NATIVE_OP: Record<string, string> = {
+  [BlockSparseLSTMStep]: 'TfjsBlockSparseLSTMStep',
+  [BlockSparseLSTMStepBackward]: 'TfjsBlockSparseLSTMStepBackward',
+};
+
+/** The path the ops of one call show, or null when there is nothing to tell. */
+function pathOf(kernelName: string, ops: string[], args: {attrs?: unknown, inputs: tf.NamedTensorInfoMap}):
+    TensorflowPath|null {
+  const ranNative = ops.some(op => NATIVE_OPS.includes(op));
+  const fusedOp = FUSED_NATIVE_OP[kernelName];
+  if (fusedOp == null) {
+    const layout = (args.attrs as {layout: BlockLayout}).layout;
+    const firstInput = Object.values(args.inputs)[0]!;
+    if (layout.nnzBlocks === 0 || firstInput.shape[0] === 0) return null;
+    return ranNative ? 'native' : 'composed';
+  }
+  if (ops.length === 1 && ops[0] === fusedOp) return 'native';
+  if (!ranNative) return 'composed';
+  throw new Error(`${kernelName} on 'tensorflow' ran the ops [${ops.join(', ')}]: neither its one native op ${
+      fusedOp} nor composed ops alone.`);
+}
 
 /** Sets the flag for the run and re-registers the kernels wrapped in the check. */
 export function checkTensorflowPathOnEveryCall(): void {
   tf.env().set(NATIVE_FLAG, runTensorflowPath() === 'native');
-  for (const kernelName of [BlockSparseMatMul, BlockSparseSampledMatMul]) {
+  for (const kernelName of [...PRODUCT_KERNELS, ...Object.keys(FUSED_NATIVE_OP)]) {
     const config = tf.getKernel(kernelName, 'tensorflow');
     if (config == null) throw new Error(`${kernelName} is not registered for 'tensorflow'.`);
     const original = config.kernelFunc;
@@ -68,16 +97,15 @@ export function checkTensorflowPathOnEveryCall(): void {
         const expected: TensorflowPath =
             tf.env().getBool(NATIVE_FLAG) && !onGpuDevice() ? 'native' : 'composed';
         const {result, ops} = opsRunBy(() => original(args));
-        const layout = (args.attrs as unknown as {layout: BlockLayout}).layout;
-        const firstInput = Object.values(args.inputs)[0]!;
-        if (layout.nnzBlocks > 0 && firstInput.shape[0] > 0) {
-          const taken = ops.some(op => NATIVE_OPS.includes(op)) ? 'native' : 'composed';
-          if (taken !== expected) {
-            throw new Error(`${kernelName} on 'tensorflow' was expected to take the ${
-                expected} path but ran the ops [${ops.join(', ')}].`);
-          }
-          tensorflowPathCalls[taken]++;
+        const taken = pathOf(kernelName, ops, args);
+        if (taken == null) return result;
+        if (taken !== expected) {
+          throw new Error(`${kernelName} on 'tensorflow' was expected to take the ${
+              expected} path but ran the ops [${ops.join(', ')}].`);
         }
+        tensorflowPathCalls[taken]++;
+        if (!callsByKernel.has(kernelName)) callsByKernel.set(kernelName, {native: 0, composed: 0});
+        callsByKernel.get(kernelName)![taken]++;
         return result;
       },
     });
@@ -92,5 +120,8 @@ export function checkTensorflowPathRan(): string {
   if (path === 'composed' && native > 0) {
     throw new Error(`${native} tensorflow kernel calls took the native path in a composed run`);
   }
-  return `tensorflow kernel calls: ${native} native, ${composed} composed`;
+  const byKernel = [...callsByKernel].map(
+      ([kernelName, calls]) => `${kernelName} ${calls.native}/${calls.composed}`);
+  return `tensorflow kernel calls: ${native} native, ${composed} composed (native/composed: ${
+      byKernel.join(', ')})`;
 }

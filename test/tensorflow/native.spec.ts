@@ -10,53 +10,24 @@ import {expect} from 'chai';
 
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
-import {loadNativeAddon, NativeAddon} from '../../src/kernels/tensorflow/native_addon';
-import type {TFEOpAttr, TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
+import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import {TOLERANCE} from '../conformance/cases';
 import {conformanceLayouts} from '../util/layouts';
 import {createRng, freshSeed, randomNormal} from '../util/random';
+import {errorOfRawOp, nativeAddon} from '../util/raw_ops';
 import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
 
-function addon(): NativeAddon {
-  const load = loadNativeAddon();
-  if (load.addon == null) throw new Error(`native addon: ${load.reason}`);
-  return load.addon;
-}
-
 const int = (values: number[]) => tf.tensor1d(values, 'int32');
-
-/**
- * Runs the raw op on the inputs `makeInputs` creates and returns the error it
- * throws (failing if none); once the inputs are disposed, no engine tensor
- * or TF handle is left over.
- */
-function errorOf(op: string, attrs: TFEOpAttr[], makeInputs: () => tf.Tensor[]): string {
-  const backend = tf.backend() as unknown as TFNodeBackend;
-  const tensors = tf.memory().numTensors;
-  const handles = backend.binding.getNumOfTensors();
-  const inputs = makeInputs();
-  let message = '';
-  try {
-    backend.executeSingleOutput(op, attrs, inputs).dispose();
-  } catch (error) {
-    message = (error as Error).message;
-  }
-  tf.dispose(inputs);
-  expect(tf.memory().numTensors, 'engine tensors after the error').to.equal(tensors);
-  expect(backend.binding.getNumOfTensors(), 'TF handles after the error').to.equal(handles);
-  expect(message, `${op} accepted bad input`).to.not.equal('');
-  return message;
-}
 
 describe('tensorflow native ops', () => {
   it('report the instruction set asked for', () => {
     const forced = process.env.TFJS_BLOCKSPARSE_ISA;
     if (forced === 'portable') {
-      expect(addon().instructionSet).to.equal('portable');
+      expect(nativeAddon().instructionSet).to.equal('portable');
     } else {
-      expect(['avx2-fma', 'portable']).to.include(addon().instructionSet);
+      expect(['avx2-fma', 'portable']).to.include(nativeAddon().instructionSet);
     }
-    expect(addon().numThreads).to.be.at.least(1);
+    expect(nativeAddon().numThreads).to.be.at.least(1);
   });
 
   // Results of 8 MB and more are written with stores that bypass the cache
@@ -89,7 +60,7 @@ describe('tensorflow native ops', () => {
     const seed = freshSeed();
     const rng = createRng(seed);
     const {layout} = conformanceLayouts(3, 3, 32, rng)[1];  // holes
-    const rows = 2 * 256 * addon().numThreads + 77;
+    const rows = 2 * 256 * nativeAddon().numThreads + 77;
     const {inputSize: K, outputSize: N} = layout;
     const a = randomNormal(rows * K, rng), b = randomNormal(rows * N, rng);
     const out = blockSparseSampledMatMul(tf.tensor2d(a, [rows, K]), tf.tensor2d(b, [rows, N]), layout);
@@ -103,7 +74,7 @@ describe('tensorflow native ops', () => {
                     xDtype: tf.DataType = 'float32') => {
       const backend = tf.backend() as unknown as TFNodeBackend;
       const attrs = [{name: 'transpose_w', type: backend.binding.TF_ATTR_BOOL, value: false}];
-      return errorOf(addon().matMulOp, attrs,
+      return errorOfRawOp(nativeAddon().matMulOp, attrs,
                      () => [tf.zeros(x, xDtype), tf.zeros(w), int(ptr), int(other), int(block)]);
     };
     // Shapes of a valid call: K = 16, b = 8, two block rows, one block column, both kept.
@@ -158,7 +129,7 @@ describe('tensorflow native ops', () => {
                      blockSize = 8) => {
       const backend = tf.backend() as unknown as TFNodeBackend;
       const attrs = [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: blockSize}];
-      return errorOf(addon().sampledMatMulOp, attrs,
+      return errorOfRawOp(nativeAddon().sampledMatMulOp, attrs,
                      () => [tf.zeros(a), tf.zeros(b), int(blockRow), int(blockCol)]);
     };
     // Shapes of a valid call: b = 8, a [5, 16] (two block rows), b [5, 24] (three block columns).

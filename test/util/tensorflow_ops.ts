@@ -7,7 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 
-export const NATIVE_OPS = ['TfjsBlockSparseMatMul', 'TfjsBlockSparseSampledMatMul'];
+export const NATIVE_OPS = [
+  'TfjsBlockSparseMatMul', 'TfjsBlockSparseSampledMatMul', 'TfjsBlockSparseLSTMStep',
+  'TfjsBlockSparseLSTMStepBackward'
+];
 
 type Listener = (op: string) => void;
 const listeners = new Set<Listener>();

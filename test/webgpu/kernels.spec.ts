@@ -13,38 +13,12 @@ import {expect} from 'chai';
 import {blockSparseMatMul} from '../../ops/block_sparse_mat_mul';
 import {blockSparseSampledMatMul} from '../../ops/block_sparse_sampled_mat_mul';
 import {layoutTables} from '../../src/kernels/webgpu/gpu_tables';
-import type {WebGPUBackendLike} from '../../src/kernels/webgpu/webgpu_types';
 import {BlockLayout} from '../../src/layout/block_layout';
 import {balancedRandomLayout} from '../../src/layout/generators';
 import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
 import {createRng, freshSeed, Rng, randomNormal} from '../util/random';
 
-interface GPUDeviceLike {
-  pushErrorScope(filter: string): void;
-  popErrorScope(): Promise<{message: string}|null>;
-}
-type Backend = WebGPUBackendLike&{
-  device: GPUDeviceLike,
-  pipelineCache: Record<string, unknown>,
-  tensorMap: {numDataIds(): number},
-};
-
-function backend(): Backend {
-  return tf.backend() as unknown as Backend;
-}
-
-/** Runs `fn` inside validation and out-of-memory error scopes; fails on any error. */
-async function expectNoGpuErrors<T>(fn: () => T): Promise<T> {
-  const device = backend().device;
-  device.pushErrorScope('validation');
-  device.pushErrorScope('out-of-memory');
-  const result = fn();
-  const oom = await device.popErrorScope();
-  const validation = await device.popErrorScope();
-  expect(oom?.message ?? null, 'out-of-memory error').to.equal(null);
-  expect(validation?.message ?? null, 'validation error').to.equal(null);
-  return result;
-}
+import {backend, expectNoGpuErrors} from './gpu_checks';
 
 async function checkProducts(layout: BlockLayout, rows: number, rng: Rng) {
   const {inputSize: K, outputSize: N, blockSize: b} = layout;

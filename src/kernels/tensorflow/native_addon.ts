@@ -10,6 +10,9 @@ export interface NativeAddon {
   /** TensorFlow op names to run through `backend.executeSingleOutput`. */
   matMulOp: string;
   sampledMatMulOp: string;
+  /** The fused LSTM step and its backward, three outputs each (`executeMultipleOutputs`). */
+  lstmStepOp: string;
+  lstmStepBackwardOp: string;
   /** 'avx2-fma' or 'portable': the micro-kernel picked for this CPU. */
   instructionSet: string;
   numThreads: number;

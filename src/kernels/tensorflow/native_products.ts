@@ -1,6 +1,7 @@
 /**
- * The block-sparse products through the native ops: one TensorFlow op call
- * per product, on index tables written to the backend once per layout.
+ * The block-sparse products and the fused LSTM step through the native ops:
+ * one TensorFlow op call per product or step, on index tables written to the
+ * backend once per layout.
  */
 import type {Tensor, TensorInfo} from '@tensorflow/tfjs-core';
 
@@ -18,9 +19,9 @@ interface DeviceTable {
 }
 
 interface NativeTables {
-  /** Per output block column: x . W. */
+  /** Per output block column: x . W (and hPrev . U of the LSTM step). */
   column: DeviceTable;
-  /** Per input block row: x . W^T. */
+  /** Per input block row: x . W^T (and dz . U^T of its backward). */
   row: DeviceTable;
   blockRow: TensorInfo;
   blockCol: TensorInfo;
@@ -73,4 +74,26 @@ export function nativeSampledMatMul(
       addon.sampledMatMulOp,
       [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: layout.blockSize}],
       [a, b, tables.blockRow, tables.blockCol]);
+}
+
+/** [h, c, gates] of one LSTM step (U's column table). */
+export function nativeLSTMStep(
+    backend: TFNodeBackend, addon: NativeAddon, z: TensorInfo, hPrev: TensorInfo,
+    cPrev: TensorInfo, w: TensorInfo, layout: BlockLayout): [Tensor, Tensor, Tensor] {
+  const {column} = nativeTables(backend, layout);
+  return backend.executeMultipleOutputs(
+             addon.lstmStepOp, [], [z, hPrev, cPrev, w, column.ptr, column.other, column.block],
+             3) as [Tensor, Tensor, Tensor];
+}
+
+/** [dz, dhPrev, dcPrev] of one LSTM step's backward (U's row table). */
+export function nativeLSTMStepBackward(
+    backend: TFNodeBackend, addon: NativeAddon, dh: TensorInfo, dc: TensorInfo, c: TensorInfo,
+    gates: TensorInfo, cPrev: TensorInfo, w: TensorInfo,
+    layout: BlockLayout): [Tensor, Tensor, Tensor] {
+  const {row} = nativeTables(backend, layout);
+  return backend.executeMultipleOutputs(
+             addon.lstmStepBackwardOp, [],
+             [dh, dc, c, gates, cPrev, w, row.ptr, row.other, row.block], 3) as
+      [Tensor, Tensor, Tensor];
 }

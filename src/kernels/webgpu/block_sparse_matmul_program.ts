@@ -13,9 +13,12 @@
  * (zeros past its end), so small blocks do not pay a barrier per 8 rows.
  * Groups without blocks write zeros. When the table splits groups into
  * several segments, the output is the partial sum per segment,
- * [numSegments * M, b], added up by SegmentSumProgram.
+ * [numSegments * M, b], added up by SegmentSumProgram. An optional
+ * epilogue (product_epilogue.ts) is applied to the values it writes
+ * directly; after a split, SegmentSumProgram applies it.
  */
 import {FlatProgram} from './flat_programs';
+import {epilogueKey, epilogueVariableComponents, epilogueVariableNames, epilogueWgsl, finalValue, ProductEpilogue} from './product_epilogue';
 import {FLAT_WORKGROUP_INDEX, unroll, unroll2} from './program_util';
 
 export interface MatMulTiling {
@@ -45,27 +48,34 @@ export function matMulTiling(blockSize: number, rows: number): MatMulTiling {
 }
 
 export class BlockSparseMatMulProgram extends FlatProgram {
-  variableNames = ['X', 'W', 'Table'];
-  variableComponents = [4, 4, 1];
+  variableNames: string[];
+  variableComponents: number[];
   uniforms = 'numSegments : i32, segmentBase : i32, entryBase : i32,';
   private readonly tileRows: number;
 
   /**
    * rows: M; outputCols: N (forward) or K (transposed); split: write per
-   * segment partial sums of shape [numSegments * rows, b].
+   * segment partial sums of shape [numSegments * rows, b]; epilogue: applied
+   * to the values written when not split.
    */
   constructor(
       rows: number, outputCols: number, numSegments: number,
       private readonly tiling: MatMulTiling, private readonly transposeW: boolean,
-      private readonly split: boolean) {
+      private readonly split: boolean, private readonly epilogue?: ProductEpilogue) {
     const {blockSize, kTile, rowsPerThread, vec4PerThread, threadsX, threadsY} = tiling;
     const tileRows = threadsY * rowsPerThread;
     super(
         split ? [numSegments * rows, blockSize] : [rows, outputCols],
         `blockSparseMatMul_b${blockSize}_k${kTile}_r${rowsPerThread}x${threadsY}_c${
-            vec4PerThread}x${threadsX}_${transposeW ? 'T' : 'N'}_${split ? 'split' : 'direct'}`,
+            vec4PerThread}x${threadsX}_${transposeW ? 'T' : 'N'}_${split ? 'split' : 'direct'}${
+            epilogueKey(epilogue)}`,
         threadsX * threadsY, Math.ceil(rows / tileRows) * numSegments);
+    if (split && epilogue != null) {
+      throw new Error('BlockSparseMatMulProgram: a split product takes its epilogue in the segment sum');
+    }
     this.tileRows = tileRows;
+    this.variableNames = ['X', 'W', 'Table', ...epilogueVariableNames(epilogue)];
+    this.variableComponents = [4, 4, 1, ...epilogueVariableComponents(epilogue)];
   }
 
   getUserCode(): string {
@@ -126,9 +136,10 @@ export class BlockSparseMatMulProgram extends FlatProgram {
     const write = this.split ?
         (r: number, c: number) =>
             `result[(segment * rows + row${r}) * ${b4} + col4 + ${c}] = ${accName(r, c)};` :
-        (r: number, c: number) =>
-            `result[row${r} * outCols4 + group * ${b4} + col4 + ${c}] = ${accName(r, c)};`;
+        (r: number, c: number) => `result[row${r} * outCols4 + group * ${b4} + col4 + ${c}] = ${
+            finalValue(this.epilogue, accName(r, c), `row${r}`, `group * ${b4} + col4 + ${c}`)};`;
     return `
+      ${epilogueWgsl(this.epilogue)}
       var<workgroup> xTile : array<array<vec4<f32>, ${k4}>, ${tileRows}>;
       var<workgroup> wTile : array<array<vec4<f32>, ${b4}>, ${kTile}>;
       var<workgroup> segmentLength : i32;

@@ -24,7 +24,7 @@ export abstract class FlatProgram implements WebGPUProgramLike {
   abstract getUserCode(): string;
 }
 
-const VEC4_WORKGROUP_X = 64;
+export const VEC4_WORKGROUP_X = 64;
 
 /**
  * The small element-wise programs (fill zeros, segment and slice sums): each

@@ -7,11 +7,14 @@ import type {TensorInfo} from '@tensorflow/tfjs-core';
 
 import type {ProgramUniform, WebGPUBackendLike, WebGPUProgramLike} from './webgpu_types';
 
-/** Runs `reduce` on [partial, ...tables] and disposes `partial`. */
+/**
+ * Runs `reduce` on [partial, ...otherInputs] (the table, and a fused
+ * epilogue's inputs) and disposes `partial`.
+ */
 export function reducePartialSums(
     backend: WebGPUBackendLike, partial: TensorInfo, reduce: WebGPUProgramLike,
-    tables: TensorInfo[], uniforms: ProgramUniform[]): TensorInfo {
-  const result = backend.runWebGPUProgram(reduce, [partial, ...tables], 'float32', uniforms);
+    otherInputs: TensorInfo[], uniforms: ProgramUniform[]): TensorInfo {
+  const result = backend.runWebGPUProgram(reduce, [partial, ...otherInputs], 'float32', uniforms);
   backend.disposeData(partial.dataId);
   return result;
 }

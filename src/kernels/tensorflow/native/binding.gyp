@@ -17,6 +17,9 @@
       'sources': [
         'addon.cc',
         'op_kernels.cc',
+        'op_registration.cc',
+        'kernel_call.cc',
+        'lstm_step_ops.cc',
         'block_products.cc',
         'block_products_portable.cc',
         'thread_pool.cc',

@@ -39,4 +39,18 @@ void Sampled(const SampledArgs& args) {
   portable::Sampled(args);
 }
 
+void LSTMStep(const LSTMStepArgs& args) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (kUseAvx2) return avx2::LSTMStep(args);
+#endif
+  portable::LSTMStep(args);
+}
+
+void LSTMStepBackward(const LSTMStepBackwardArgs& args) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (kUseAvx2) return avx2::LSTMStepBackward(args);
+#endif
+  portable::LSTMStepBackward(args);
+}
+
 }  // namespace tfjs_blocksparse

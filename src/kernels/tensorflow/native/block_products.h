@@ -1,4 +1,5 @@
-// The three block-sparse products on the CPU, independent of TensorFlow.
+// The block-sparse products and the LSTM step on the CPU, independent of
+// TensorFlow.
 //
 // Layout conventions (same as the TypeScript side, see src/kernel_names.ts):
 // a block-sparse W [K, N] is cut into b x b blocks; its nonzero blocks are
@@ -51,15 +52,60 @@ struct SampledArgs {
   float* out;
 };
 
+// One LSTM step with a block-sparse recurrent kernel U [units, 4 * units]
+// (math in src/kernel_names.ts, BlockSparseLSTMStep):
+//   gates = z + hPrev . U, then per unit the activated (i, f, g, o) in
+//   place, c = f * cPrev + i * g and h = o * tanh(c).
+// `table` is U's column table (4 * units / b groups, entries naming block
+// rows of U in [0, units / b)).
+struct LSTMStepArgs {
+  const float* z;      // [rows, 4 * units]
+  const float* hPrev;  // [rows, units]
+  const float* cPrev;  // [rows, units]
+  int64_t rows;
+  int64_t units;
+  const float* blocks;  // U's nonzero blocks [nnz, b, b]
+  int64_t nnzBlocks;
+  int blockSize;
+  GroupTable table;
+  float* h;      // [rows, units]
+  float* c;      // [rows, units]
+  float* gates;  // [rows, 4 * units]
+};
+
+// Its backward (BlockSparseLSTMStepBackward): dz and dcPrev elementwise,
+// then dhPrev = dz . U^T. `table` is U's row table (units / b groups,
+// entries naming block columns of U in [0, 4 * units / b)).
+struct LSTMStepBackwardArgs {
+  const float* dh;     // [rows, units]
+  const float* dc;     // [rows, units]
+  const float* c;      // [rows, units]
+  const float* gates;  // [rows, 4 * units], activated
+  const float* cPrev;  // [rows, units]
+  int64_t rows;
+  int64_t units;
+  const float* blocks;
+  int64_t nnzBlocks;
+  int blockSize;
+  GroupTable table;
+  float* dz;      // [rows, 4 * units]
+  float* dhPrev;  // [rows, units]
+  float* dcPrev;  // [rows, units]
+};
+
 // One implementation per instruction set; the same source is compiled
-// once per target (block_products_impl.h).
+// once per target (block_products_impl.h, lstm_step_impl.h).
 namespace avx2 {
 void DenseSparse(const DenseSparseArgs& args);
 void Sampled(const SampledArgs& args);
+void LSTMStep(const LSTMStepArgs& args);
+void LSTMStepBackward(const LSTMStepBackwardArgs& args);
 }  // namespace avx2
 namespace portable {
 void DenseSparse(const DenseSparseArgs& args);
 void Sampled(const SampledArgs& args);
+void LSTMStep(const LSTMStepArgs& args);
+void LSTMStepBackward(const LSTMStepBackwardArgs& args);
 }  // namespace portable
 
 // The instruction set chosen at run time: "avx2-fma" or "portable".
@@ -68,6 +114,8 @@ const char* InstructionSet();
 // Dispatch to the best implementation this CPU supports.
 void DenseSparse(const DenseSparseArgs& args);
 void Sampled(const SampledArgs& args);
+void LSTMStep(const LSTMStepArgs& args);
+void LSTMStepBackward(const LSTMStepBackwardArgs& args);
 
 }  // namespace tfjs_blocksparse
 

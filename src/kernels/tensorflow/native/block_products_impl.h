@@ -240,8 +240,22 @@ constexpr int64_t kTaskRows = 48;
 // Row tasks per thread above which each row task runs all output columns.
 constexpr int64_t kRowTasksPerThread = 4;
 
+// Work a caller fuses into x . W: run on a finished part of y by the
+// thread that computed it, while that part is still in its cache. Output
+// groups are taken in units of `groupsPerUnit` groups spaced `unitStride`
+// apart (unit u: groups u, u + stride, ...), and once a task has computed a
+// unit's groups for its rows [firstRow, endRow), it calls
+// run(context, firstRow, endRow, u). The LSTM step uses it for the gate
+// math of the four gates of one block of units.
+struct TileEpilogue {
+  int groupsPerUnit;
+  int64_t unitStride;
+  void (*run)(const void* context, int64_t firstRow, int64_t endRow, int64_t unit);
+  const void* context;
+};
+
 template <int MR, int NV>
-void DenseSparseWith(const DenseSparseArgs& args) {
+void DenseSparseWith(const DenseSparseArgs& args, const TileEpilogue* epilogue) {
   const int b = args.blockSize;
   const int64_t rows = args.rows, inner = args.inner;
   const GroupTable& table = args.table;
@@ -250,6 +264,9 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   const int64_t numPanels = (rows + MR - 1) / MR;
   const int64_t panelsPerTask = std::max<int64_t>(1, kTaskRows / MR);
   const int64_t rowTasks = (numPanels + panelsPerTask - 1) / panelsPerTask;
+  const int groupsPerUnit = epilogue ? epilogue->groupsPerUnit : 1;
+  const int64_t unitStride = epilogue ? epilogue->unitStride : 0;
+  const int64_t numUnits = numGroups / groupsPerUnit;
 
   // Blocks are packed when transposed, or when more than two row tasks read
   // them again; one or two passes over unpacked blocks cost less than
@@ -271,8 +288,10 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   // cache sets).
   const int strips = b / (NV * kLanes);
   // Results bigger than the last-level cache share are streamed out, in
-  // whole 64-byte lines only (b = 8 tiles write half lines).
-  const bool stream = kCanStream && NV * kLanes * sizeof(float) % 64 == 0 &&
+  // whole 64-byte lines only (b = 8 tiles write half lines); never when an
+  // epilogue reads them right back.
+  const bool stream = kCanStream && epilogue == nullptr &&
+                      NV * kLanes * sizeof(float) % 64 == 0 &&
                       rows * ldy * sizeof(float) >= kStreamBytes &&
                       reinterpret_cast<uintptr_t>(args.y) % 64 == 0;
   auto tile = [&](const float* panel, int64_t p, int64_t g) {
@@ -282,6 +301,15 @@ void DenseSparseWith(const DenseSparseArgs& args) {
       PanelTile<MR, NV>(panel, blocks, b, s * NV * kLanes, table.other, blockIndex,
                         table.ptr[g], table.ptr[g + 1], y, ldy, valid, stream);
     }
+  };
+  // The groups of unit u for panels [first, last), packed from `taskPanels`
+  // on, then the epilogue on their rows.
+  auto unit = [&](const float* taskPanels, int64_t first, int64_t last, int64_t u) {
+    for (int k = 0; k < groupsPerUnit; ++k) {
+      const int64_t g = u + k * unitStride;
+      for (int64_t p = first; p < last; ++p) tile(taskPanels + (p - first) * inner * MR, p, g);
+    }
+    if (epilogue) epilogue->run(epilogue->context, first * MR, std::min(rows, last * MR), u);
   };
   auto pack = [&](int64_t p, float* panel) {
     PackPanel<MR>(args.x + p * MR * inner, inner, std::min<int64_t>(MR, rows - p * MR), panel);
@@ -296,15 +324,13 @@ void DenseSparseWith(const DenseSparseArgs& args) {
       const int64_t first = task * panelsPerTask;
       const int64_t last = std::min(numPanels, first + panelsPerTask);
       for (int64_t p = first; p < last; ++p) pack(p, panels + (p - first) * inner * MR);
-      for (int64_t g = 0; g < numGroups; ++g) {
-        for (int64_t p = first; p < last; ++p) tile(panels + (p - first) * inner * MR, p, g);
-      }
+      for (int64_t u = 0; u < numUnits; ++u) unit(panels, first, last, u);
       if (stream) StreamFence();
     });
     return;
   }
   // Few rows (an LSTM step): all panels packed first, then tasks of one row
-  // task and one output column, so every core has work.
+  // task and one output unit, so every core has work.
   static thread_local std::vector<float> panelBuffer;
   float* panels = Scratch(panelBuffer, static_cast<size_t>(numPanels * inner * MR));
   if (IsSmall(numPanels * inner * MR)) {
@@ -312,13 +338,25 @@ void DenseSparseWith(const DenseSparseArgs& args) {
   } else {
     ParallelFor(numPanels, [&](int64_t p) { pack(p, panels + p * inner * MR); });
   }
-  ParallelFor(rowTasks * numGroups, [&](int64_t task) {
-    const int64_t g = task % numGroups;
-    const int64_t first = (task / numGroups) * panelsPerTask;
+  ParallelFor(rowTasks * numUnits, [&](int64_t task) {
+    const int64_t u = task % numUnits;
+    const int64_t first = (task / numUnits) * panelsPerTask;
     const int64_t last = std::min(numPanels, first + panelsPerTask);
-    for (int64_t p = first; p < last; ++p) tile(panels + p * inner * MR, p, g);
+    unit(panels + first * inner * MR, first, last, u);
     if (stream) StreamFence();
   });
+}
+
+// x . W with `epilogue` (null for none) run on each finished part of y.
+// Trusts args.rows > 0 and args.table.numGroups > 0.
+void DenseSparseThen(const DenseSparseArgs& args, const TileEpilogue* epilogue) {
+  // Tiles of MR rows x NV vectors keep 12 accumulators in the 16 ymm
+  // registers: 12 rows of one vector for b = 8, else 6 rows of two.
+  if (args.blockSize == 8) {
+    DenseSparseWith<12, 1>(args, epilogue);
+  } else {
+    DenseSparseWith<6, 2>(args, epilogue);
+  }
 }
 
 // out[i][j0 + c] (i < MR) = sum over m < depth of a[m * MR + i] * c[m * b + j0 + c]
@@ -541,13 +579,7 @@ void DenseSparse(const DenseSparseArgs& args) {
     std::memset(args.y, 0, sizeof(float) * outFloats);
     return;
   }
-  // Tiles of MR rows x NV vectors keep 12 accumulators in the 16 ymm
-  // registers: 12 rows of one vector for b = 8, else 6 rows of two.
-  if (args.blockSize == 8) {
-    DenseSparseWith<12, 1>(args);
-  } else {
-    DenseSparseWith<6, 2>(args);
-  }
+  DenseSparseThen(args, nullptr);
 }
 
 void Sampled(const SampledArgs& args) {

@@ -1,3 +1,5 @@
-// The products for any CPU, compiled for the compiler's baseline target.
+// The products and the LSTM step for any CPU, compiled for the compiler's
+// baseline target.
 #define BSP_ARCH portable
 #include "block_products_impl.h"
+#include "lstm_step_impl.h"

@@ -19,7 +19,9 @@ constexpr char kMatMulOpName[] = "TfjsBlockSparseMatMul";
 //   attr block_size -> out [nnz, block_size, block_size].
 constexpr char kSampledMatMulOpName[] = "TfjsBlockSparseSampledMatMul";
 
-// Registers both ops and kernels once per process. Returns "" on success,
+// The LSTM step ops are in lstm_step_ops.h.
+
+// Registers all four ops and kernels once per process. Returns "" on success,
 // else TensorFlow's error message.
 std::string RegisterOpsAndKernels();
 

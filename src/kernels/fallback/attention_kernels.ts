@@ -1,0 +1,30 @@
+/**
+ * Kernel configs of the composed attention ops (attention_products.ts,
+ * attention_softmax.ts) for a backend: for now every backend but cpu, until
+ * they get kernels of their own.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import {BlockSparseDSD, BlockSparseSDD, BlockSparseSoftmax} from '../../kernel_names';
+import {defineKernel} from '../define_kernel';
+
+import {dsdComposed, sddComposed} from './attention_products';
+import {softmaxComposed} from './attention_softmax';
+
+// The engine hands kernels the input tensors themselves, so public ops apply.
+export function composedAttentionKernelConfigs(backendName: string): tf.KernelConfig[] {
+  return [
+    defineKernel(
+        BlockSparseSDD, backendName,
+        ({inputs, attrs}) => sddComposed(inputs.a as tf.Tensor, inputs.b as tf.Tensor, attrs.layout)),
+    defineKernel(
+        BlockSparseSoftmax, backendName,
+        ({inputs, attrs}) => softmaxComposed(
+            inputs.scores as tf.Tensor, inputs.keyMask as tf.Tensor | undefined, attrs.layout,
+            attrs.scale, attrs.causal)),
+    defineKernel(
+        BlockSparseDSD, backendName,
+        ({inputs, attrs}) => dsdComposed(
+            inputs.p as tf.Tensor, inputs.v as tf.Tensor, attrs.layout, attrs.transposeP)),
+  ];
+}

@@ -1,0 +1,31 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+import {BlockSparseLSTMStepBackward} from '../../kernel_names';
+import {defineKernel, KernelArgs} from '../define_kernel';
+import {lstmStepBackwardComposed} from '../fallback/lstm_step';
+
+import {nativeAddonFor} from './kernel_path';
+import {nativeLSTMStepBackward} from './native_products';
+import type {TFNodeBackend} from './tf_ops';
+
+/**
+ * The LSTM step's backward on the tensorflow backend: the native op on the
+ * CPU (dz and dcPrev elementwise, then dhPrev = dz . U^T, in one TensorFlow
+ * op call), else composed of tfjs ops around the block-sparse product.
+ */
+export function blockSparseLSTMStepBackwardTensorflow(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseLSTMStepBackward, TFNodeBackend>):
+    [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo] {
+  const {dh, dc, c, gates, cPrev, w} = inputs;
+  const addon = nativeAddonFor(backend);
+  if (addon != null) {
+    return nativeLSTMStepBackward(backend, addon, dh, dc, c, gates, cPrev, w, attrs.layout);
+  }
+  // The engine hands kernels the input tensors themselves, so public ops apply.
+  return lstmStepBackwardComposed(
+      dh as tf.Tensor, dc as tf.Tensor, c as tf.Tensor, gates as tf.Tensor, cPrev as tf.Tensor,
+      w as tf.Tensor, attrs.layout);
+}
+
+export const blockSparseLSTMStepBackwardTensorflowConfig = defineKernel(
+    BlockSparseLSTMStepBackward, 'tensorflow', blockSparseLSTMStepBackwardTensorflow);

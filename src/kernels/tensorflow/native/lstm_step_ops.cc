@@ -1,0 +1,149 @@
+#include "lstm_step_ops.h"
+
+#include <cstdint>
+#include <initializer_list>
+#include <utility>
+
+#include "block_products.h"
+#include "kernel_call.h"
+
+namespace tfjs_blocksparse {
+namespace {
+
+constexpr int64_t kGates = 4;
+
+// Input `name` is [rows, columns].
+bool CheckMatrix(KernelCall& call, const TF_Tensor* t, const char* name, int64_t rows,
+                 int64_t columns, const char* what) {
+  if (!CheckRank(call, t, name, 2)) return false;
+  if (TF_Dim(t, 0) == rows && TF_Dim(t, 1) == columns) return true;
+  return call.Fail("input '", name, "' must have shape [", rows, ",", columns, "] (", what,
+                   "), but got ", ShapeOf(t));
+}
+
+// The dimensions every input of a step agrees on, read from a state input
+// [B, U] and w [nnz, b, b].
+struct StepShape {
+  int64_t rows, units, blockSize, nnzBlocks;
+};
+
+// `state` is rank 2 with U a multiple of w's block size; w is checked.
+bool ReadStepShape(KernelCall& call, const TF_Tensor* state, const char* stateName,
+                   const TF_Tensor* w, StepShape* shape) {
+  if (!CheckRank(call, state, stateName, 2) || !CheckBlocks(call, w, "w")) return false;
+  shape->rows = TF_Dim(state, 0);
+  shape->units = TF_Dim(state, 1);
+  shape->blockSize = TF_Dim(w, 1);
+  shape->nnzBlocks = TF_Dim(w, 0);
+  if (shape->units % shape->blockSize == 0) return true;
+  return call.Fail("input '", stateName, "' must have a multiple of the block size ",
+                   shape->blockSize, " columns (units), but got shape ", ShapeOf(state));
+}
+
+GroupTable TableOf(const TF_Tensor* ptr, const TF_Tensor* other, const TF_Tensor* block) {
+  return GroupTable{Ints(ptr), Ints(other), Ints(block), TF_Dim(ptr, 0) - 1};
+}
+
+void ComputeStep(void* /*kernel*/, TF_OpKernelContext* ctx) {
+  KernelCall call(ctx, kLSTMStepOpName);
+  TF_Tensor* in[7];
+  if (!call.Inputs(7, in)) return;
+  TF_Tensor *z = in[0], *hPrev = in[1], *cPrev = in[2], *w = in[3];
+  TF_Tensor *ptr = in[4], *other = in[5], *block = in[6];
+  StepShape s;
+  if (!ReadStepShape(call, hPrev, "h_prev", w, &s)) return;
+  const int64_t gateColumns = kGates * s.units, unitBlocks = s.units / s.blockSize;
+  if (!CheckMatrix(call, cPrev, "c_prev", s.rows, s.units, "like h_prev") ||
+      !CheckMatrix(call, z, "z", s.rows, gateColumns, "[batch, 4 * units] for h_prev's shape") ||
+      !CheckGroupTable(call, ptr, other, block, kGates * unitBlocks,
+                       "block column of U [units, 4 * units]", unitBlocks,
+                       "block row of U (block column of h_prev)", s.nnzBlocks)) {
+    return;
+  }
+  TF_Tensor* h = call.Output(0, {s.rows, s.units});
+  TF_Tensor* c = h ? call.Output(1, {s.rows, s.units}) : nullptr;
+  TF_Tensor* gates = c ? call.Output(2, {s.rows, gateColumns}) : nullptr;
+  if (gates == nullptr) return;
+  LSTMStepArgs args;
+  args.z = Floats(z);
+  args.hPrev = Floats(hPrev);
+  args.cPrev = Floats(cPrev);
+  args.rows = s.rows;
+  args.units = s.units;
+  args.blocks = Floats(w);
+  args.nnzBlocks = s.nnzBlocks;
+  args.blockSize = static_cast<int>(s.blockSize);
+  args.table = TableOf(ptr, other, block);
+  args.h = MutableFloats(h);
+  args.c = MutableFloats(c);
+  args.gates = MutableFloats(gates);
+  LSTMStep(args);
+}
+
+void ComputeStepBackward(void* /*kernel*/, TF_OpKernelContext* ctx) {
+  KernelCall call(ctx, kLSTMStepBackwardOpName);
+  TF_Tensor* in[9];
+  if (!call.Inputs(9, in)) return;
+  TF_Tensor *dh = in[0], *dc = in[1], *c = in[2], *gates = in[3], *cPrev = in[4], *w = in[5];
+  TF_Tensor *ptr = in[6], *other = in[7], *block = in[8];
+  StepShape s;
+  if (!ReadStepShape(call, dh, "dh", w, &s)) return;
+  const int64_t gateColumns = kGates * s.units, unitBlocks = s.units / s.blockSize;
+  for (auto [t, name] : {std::pair<TF_Tensor*, const char*>{dc, "dc"}, {c, "c"}, {cPrev, "c_prev"}}) {
+    if (!CheckMatrix(call, t, name, s.rows, s.units, "like dh")) return;
+  }
+  if (!CheckMatrix(call, gates, "gates", s.rows, gateColumns, "[batch, 4 * units] for dh's shape") ||
+      !CheckGroupTable(call, ptr, other, block, unitBlocks, "block row of U [units, 4 * units]",
+                       kGates * unitBlocks, "block column of U (block column of dz)",
+                       s.nnzBlocks)) {
+    return;
+  }
+  TF_Tensor* dz = call.Output(0, {s.rows, gateColumns});
+  TF_Tensor* dhPrev = dz ? call.Output(1, {s.rows, s.units}) : nullptr;
+  TF_Tensor* dcPrev = dhPrev ? call.Output(2, {s.rows, s.units}) : nullptr;
+  if (dcPrev == nullptr) return;
+  LSTMStepBackwardArgs args;
+  args.dh = Floats(dh);
+  args.dc = Floats(dc);
+  args.c = Floats(c);
+  args.gates = Floats(gates);
+  args.cPrev = Floats(cPrev);
+  args.rows = s.rows;
+  args.units = s.units;
+  args.blocks = Floats(w);
+  args.nnzBlocks = s.nnzBlocks;
+  args.blockSize = static_cast<int>(s.blockSize);
+  args.table = TableOf(ptr, other, block);
+  args.dz = MutableFloats(dz);
+  args.dhPrev = MutableFloats(dhPrev);
+  args.dcPrev = MutableFloats(dcPrev);
+  LSTMStepBackward(args);
+}
+
+}  // namespace
+
+const OpSpec& LSTMStepOpSpec() {
+  static const OpSpec spec = {
+      kLSTMStepOpName,
+      {"z: float", "h_prev: float", "c_prev: float", "w: float", "ptr: int32", "other: int32",
+       "block: int32"},
+      {"h: float", "c: float", "gates: float"},
+      {},
+      &CreateStateless, &ComputeStep, &DeleteStateless,
+  };
+  return spec;
+}
+
+const OpSpec& LSTMStepBackwardOpSpec() {
+  static const OpSpec spec = {
+      kLSTMStepBackwardOpName,
+      {"dh: float", "dc: float", "c: float", "gates: float", "c_prev: float", "w: float",
+       "ptr: int32", "other: int32", "block: int32"},
+      {"dz: float", "dh_prev: float", "dc_prev: float"},
+      {},
+      &CreateStateless, &ComputeStepBackward, &DeleteStateless,
+  };
+  return spec;
+}
+
+}  // namespace tfjs_blocksparse

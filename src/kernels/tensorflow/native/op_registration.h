@@ -1,0 +1,32 @@
+// One op and its CPU kernel, described as TensorFlow's op definition strings
+// and registered through the C API (tensorflow/c/ops.h, tensorflow/c/kernels.h).
+#ifndef TFJS_BLOCKSPARSE_OP_REGISTRATION_H_
+#define TFJS_BLOCKSPARSE_OP_REGISTRATION_H_
+
+#include <string>
+#include <vector>
+
+#include "tensorflow/c/kernels.h"
+
+namespace tfjs_blocksparse {
+
+struct OpSpec {
+  const char* name;
+  std::vector<const char*> inputs;   // "x: float"
+  std::vector<const char*> outputs;  // "y: float", in order
+  std::vector<const char*> attrs;    // "transpose_w: bool = false"
+  void* (*create)(TF_OpKernelConstruction*);
+  void (*compute)(void*, TF_OpKernelContext*);
+  void (*destroy)(void*);
+};
+
+// Registers the op, then its kernel; "" or TensorFlow's error message.
+std::string Register(const OpSpec& spec);
+
+// For kernels without attrs: nothing to keep between Compute calls.
+void* CreateStateless(TF_OpKernelConstruction* ctx);
+void DeleteStateless(void* kernel);
+
+}  // namespace tfjs_blocksparse
+
+#endif  // TFJS_BLOCKSPARSE_OP_REGISTRATION_H_

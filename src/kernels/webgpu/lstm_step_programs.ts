@@ -1,0 +1,60 @@
+/**
+ * The forward LSTM step on WebGPU (math in src/kernel_names.ts) in three
+ * programs: the product hPrev . U with LSTM_GATES_EPILOGUE writes the
+ * activated gates, then LSTMCellProgram writes c and LSTMHiddenProgram h.
+ */
+import {ACTIVATIONS_WGSL} from './activations_wgsl';
+import {LSTMStateProgram} from './lstm_state_program';
+import type {ProductEpilogue} from './product_epilogue';
+
+/**
+ * gates = activation(z + hPrev . U): tanh on the third quarter of the
+ * columns (g), sigmoid on the others (i, f, o).
+ */
+export const LSTM_GATES_EPILOGUE: ProductEpilogue = {
+  key: 'lstmGates',
+  variableNames: ['Z'],
+  wgsl: `${ACTIVATIONS_WGSL}
+
+      fn applyEpilogue(value : vec4<f32>, row : i32, col4 : i32) -> vec4<f32> {
+        let cols4 = uniforms.zShape.y / 4;
+        let preActivation = value + Z[row * cols4 + col4];
+        if (col4 / (cols4 / 4) == 2) {
+          return tanhVec4(preActivation);
+        }
+        return sigmoidVec4(preActivation);
+      }`,
+};
+
+/** c = f * cPrev + i * g. */
+export class LSTMCellProgram extends LSTMStateProgram {
+  variableNames = ['Gates', 'CPrev'];
+  variableComponents = [4, 4];
+
+  constructor(stateShape: number[]) {
+    super(stateShape, stateShape, 'blockSparseLSTMCell');
+  }
+
+  getUserCode(): string {
+    return this.mainWith(`
+        let i = Gates[gateAt];
+        let f = Gates[gateAt + units4];
+        let g = Gates[gateAt + 2 * units4];
+        result[index] = f * CPrev[index] + i * g;`);
+  }
+}
+
+/** h = o * tanh(c), from the c just written (so h agrees with the c returned). */
+export class LSTMHiddenProgram extends LSTMStateProgram {
+  variableNames = ['Gates', 'C'];
+  variableComponents = [4, 4];
+
+  constructor(stateShape: number[]) {
+    super(stateShape, stateShape, 'blockSparseLSTMHidden');
+  }
+
+  getUserCode(): string {
+    return `${ACTIVATIONS_WGSL}
+      ${this.mainWith(`result[index] = Gates[gateAt + 3 * units4] * tanhVec4(C[index]);`)}`;
+  }
+}
