@@ -207,13 +207,15 @@ describe('sentiment example: equal-budget experiment', () => {
   });
 
   it('says which side wins, and whether the gap is within the seeds\' spread', () => {
-    const summary = (model: string, sparse: boolean, bestMean: number, bestSpread: number) =>
-        ({model, sparse, bestMean, bestSpread, runs: [{}, {}, {}]}) as ModelSummary;
+    const summary = (model: string, sparse: boolean, bestMean: number, bestSpread: number, seeds = 3) =>
+        ({model, sparse, bestMean, bestSpread, runs: Array(seeds).fill({})}) as ModelSummary;
     const dense = summary('dense-362', false, 0.8200, 0.0050), weakDense = summary('dense-256', false, 0.8000, 0.001);
     expect(winnerStatement([weakDense, dense, summary('sparse-1024-1/8', true, 0.8300, 0.0040)], 10)).to.match(
         /^\*\*Block-sparse wins\*\*.*sparse-1024-1\/8 \(0\.8300 ± 0\.0040, 3 seeds\).*dense-362 \(0\.8200 ± 0\.0050, 3 seeds\).* by 0\.0100, larger than/);
     expect(winnerStatement([dense, summary('sparse-2048-1/16', true, 0.8180, 0.0060)], 10)).to.match(
         /^\*\*Dense wins\*\*.* by 0\.0020, within the spread over seeds/);
+    expect(winnerStatement([dense, summary('sparse-1024-1/4', true, 0.9, 0, 1)], 10)).to.match(
+        /^\*\*Block-sparse wins\*\*.*\(0\.9000 ± 0\.0000, 1 seed\).* by 0\.0800, with one seed, so there is no spread/);
     expect(winnerStatement([dense], 10)).to.equal('**No winner yet**: no block-sparse run has finished.');
   });
 

@@ -86,8 +86,9 @@ export function winnerStatement(summaries: ModelSummary[], budgetMinutes: number
   }
   const [winner, loser] = sparse.bestMean > dense.bestMean ? [sparse, dense] : [dense, sparse];
   const side = (s: ModelSummary) => s.sparse ? 'block-sparse' : 'dense';
-  const clear = gap > Math.max(winner.bestSpread, loser.bestSpread) ?
-      'larger than either model\'s spread over seeds' :
+  const clear = Math.min(winner.runs.length, loser.runs.length) < 2 ?
+      'with one seed, so there is no spread over seeds to judge the gap by' :
+      gap > Math.max(winner.bestSpread, loser.bestSpread) ? 'larger than either model\'s spread over seeds' :
       'within the spread over seeds, so the lead is not clear-cut';
   return `**${side(winner)[0].toUpperCase()}${side(winner).slice(1)} wins**: within ${budgetMinutes} min of training, ` +
       `the best ${side(winner)} model, ${describe(winner)}, beats the best ${side(loser)} model, ${describe(loser)}, ` +
