@@ -2,8 +2,9 @@
  * Trains the sentiment classifier from Node on the active backend: reads the
  * data, builds the vocabulary and model, trains epoch by epoch and keeps the
  * epoch that does best on dev, saved with its vocabulary. The command line
- * (cli.ts), the dense-against-sparse comparison (compare.ts) and the rate
- * benchmark (bench/sentiment_rates.ts) all call trainSentimentModel.
+ * (cli.ts), the dense-against-sparse comparison (compare.ts), the
+ * equal-budget experiment (budget.ts) and the rate benchmark
+ * (bench/sentiment_rates.ts) all call trainSentimentModel.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -15,6 +16,7 @@ import {Vocabulary} from './data/vocabulary';
 import {buildSentimentModel, DEFAULT_MODEL_CONFIG, recurrentParameterCount, SentimentModelConfig} from './model';
 import {saveSentimentModel} from './model_files';
 import {BatchReport, compileForTraining, encodeExamples, evaluateSet, trainEpoch} from './training';
+import {TrainingClock} from './training_clock';
 
 export interface SentimentTrainOptions {
   /** A data directory or .tsv file (see loadSentimentData); default ../shared/data. */
@@ -42,6 +44,19 @@ export interface SentimentTrainOptions {
   maxBatches: number;
   /** Training stops once this much time has passed; that epoch is still evaluated. */
   timeLimitMinutes: number;
+  /**
+   * Training stops once this much training time has passed: time spent in
+   * training steps only, dev evaluations and saves not counted (unlike
+   * timeLimitMinutes). That epoch is still evaluated.
+   */
+  trainingBudgetMinutes: number;
+  /**
+   * Seconds of training time between dev evaluations, besides the one at the
+   * end of each epoch; when finite, the untrained model is evaluated too.
+   */
+  evaluateEverySeconds: number;
+  /** Save the best epoch's model; false for runs that only measure. */
+  save: boolean;
   /** Where the best epoch's model goes; default sentiment-models/<sparse|dense>-h<hiddenSize>. */
   outDir?: string;
 }
@@ -63,6 +78,9 @@ export const DEFAULT_TRAIN_OPTIONS: SentimentTrainOptions = {
   learningRate: 0.003,
   maxBatches: Infinity,
   timeLimitMinutes: Infinity,
+  trainingBudgetMinutes: Infinity,
+  evaluateEverySeconds: Infinity,
+  save: true,
 };
 
 export interface TrainReporting {
@@ -70,6 +88,22 @@ export interface TrainReporting {
   log?: (line: string) => void;
   /** A progress line per batch on stderr (every 10 s when not a terminal); default true. */
   progress?: boolean;
+  /** Each dev evaluation, in order (see evaluateEverySeconds). */
+  onEvaluation?: (evaluation: DevEvaluation) => void;
+}
+
+/** The model's accuracy on dev after some training. */
+export interface DevEvaluation {
+  /** Training time so far (TrainingClock: evaluations and saves not counted). */
+  trainSeconds: number;
+  /** Batches trained on so far, over all epochs. */
+  steps: number;
+  /** The epoch under way; 0 before the first step. */
+  epoch: number;
+  /** Tokens trained on so far, padding excluded. */
+  tokens: number;
+  devAccuracy: number;
+  devLoss: number;
 }
 
 export interface TrainResult {
@@ -79,8 +113,8 @@ export interface TrainResult {
   tokensPerSecond: number;
   parameters: number;
   recurrentParameters: number;
-  /** Where the model was saved. */
-  outDir: string;
+  /** Where the model was saved; undefined when `save` is false. */
+  outDir?: string;
 }
 
 function progressLine(epoch: number, epochs: number, r: BatchReport): string {
@@ -109,6 +143,9 @@ function stderrProgress(epoch: number, epochs: number): {onBatch: (r: BatchRepor
 export async function trainSentimentModel(
     overrides: Partial<SentimentTrainOptions> = {}, reporting: TrainReporting = {}): Promise<TrainResult> {
   const options = {...DEFAULT_TRAIN_OPTIONS, ...overrides};
+  if (options.epochs === Infinity && options.timeLimitMinutes === Infinity && options.trainingBudgetMinutes === Infinity) {
+    throw new Error('trainSentimentModel: with epochs Infinity, timeLimitMinutes or trainingBudgetMinutes must be finite.');
+  }
   const log = reporting.log ?? console.log;
   const data = loadSentimentData(options.dataPath);
   const vocabulary = Vocabulary.build(data.train.map(e => e.text),
@@ -127,37 +164,72 @@ export async function trainSentimentModel(
       `vocabulary ${vocabulary.size}`);
   log(`model: ${config.sparse ? `block-sparse LSTM, density ${config.density}, b=${config.blockSize}, ${config.layoutType}` : 'dense LSTM'}` +
       `, hidden ${config.hiddenSize}, ${model.countParams()} parameters (${recurrent} recurrent)`);
-  const outDir = options.outDir ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
-  const timeLimitMs = options.timeLimitMinutes * 60000;
-  const start = performance.now();
-  let devAccuracy = NaN, tokensPerSecond = 0;
-  for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const progress = (reporting.progress ?? true) ? stderrProgress(epoch, options.epochs) : undefined;
-    const report = await trainEpoch(model, train, options.batchSize, config.seed + epoch, r => progress?.onBatch(r),
-        {maxBatches: options.maxBatches, deadline: start + timeLimitMs});
-    progress?.end();
-    tokensPerSecond = report.tokensPerSecond;
-    const epochAccuracy = (await evaluateSet(model, dev)).accuracy;
-    log(`epoch ${epoch}: train loss ${report.loss.toFixed(4)} acc ${report.accuracy.toFixed(4)}, ` +
-        `dev acc ${epochAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
-        `${((performance.now() - start) / 60000).toFixed(1)} min`);
-    // Keep the epoch that does best on dev (early stopping): the LSTM overfits SST-2 within a few epochs.
-    if (!(epochAccuracy <= devAccuracy)) {
-      devAccuracy = epochAccuracy;
-      await saveSentimentModel(model, outDir, vocabulary, {
-        format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength: options.maxLength,
-        trainedOn: data.description, devAccuracy});
-      log(`  saved to ${outDir} (best dev accuracy so far)`);
+  try {
+    const outDir = options.outDir ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
+    const timeLimitMs = options.timeLimitMinutes * 60000;
+    const budgetSeconds = options.trainingBudgetMinutes * 60;
+    const start = performance.now();
+    const clock = new TrainingClock();
+    let steps = 0, tokens = 0, epochTokensBefore = 0;
+    let latest: DevEvaluation|undefined;
+    const evaluateDev = (epoch: number): Promise<DevEvaluation> => clock.paused(async () => {
+      if (latest?.steps === steps) return latest;  // nothing trained since
+      const {accuracy, loss} = await evaluateSet(model, dev);
+      latest = {trainSeconds: clock.seconds(), steps, epoch, tokens, devAccuracy: accuracy, devLoss: loss};
+      reporting.onEvaluation?.(latest);
+      return latest;
+    });
+    let nextEvaluationSeconds = options.evaluateEverySeconds;
+    if (Number.isFinite(nextEvaluationSeconds)) await evaluateDev(0);
+    let devAccuracy = NaN, tokensPerSecond = 0;
+    for (let epoch = 1; epoch <= options.epochs; epoch++) {
+      const progress = (reporting.progress ?? true) ? stderrProgress(epoch, options.epochs) : undefined;
+      clock.start();
+      const report = await trainEpoch(model, train, options.batchSize, config.seed + epoch, async r => {
+        steps++;
+        tokens = epochTokensBefore + r.tokens;
+        progress?.onBatch(r);
+        if (clock.seconds() >= nextEvaluationSeconds) {
+          await evaluateDev(epoch);
+          while (nextEvaluationSeconds <= clock.seconds()) nextEvaluationSeconds += options.evaluateEverySeconds;
+        }
+      }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: () => clock.seconds() >= budgetSeconds});
+      clock.stop();
+      epochTokensBefore = tokens;
+      progress?.end();
+      tokensPerSecond = report.tokensPerSecond;
+      const epochAccuracy = (await evaluateDev(epoch)).devAccuracy;
+      log(`epoch ${epoch}: train loss ${report.loss.toFixed(4)} acc ${report.accuracy.toFixed(4)}, ` +
+          `dev acc ${epochAccuracy.toFixed(4)}, ${Math.round(report.tokensPerSecond)} tok/s, ` +
+          `${((performance.now() - start) / 60000).toFixed(1)} min`);
+      // Keep the epoch that does best on dev (early stopping): the LSTM overfits SST-2 within a few epochs.
+      if (!(epochAccuracy <= devAccuracy)) {
+        devAccuracy = epochAccuracy;
+        if (options.save) {
+          await saveSentimentModel(model, outDir, vocabulary, {
+            format: 'tfjs-blocksparse-sentiment/1', model: config, maxLength: options.maxLength,
+            trainedOn: data.description, devAccuracy});
+          log(`  saved to ${outDir} (best dev accuracy so far)`);
+        }
+      }
+      if (performance.now() - start > timeLimitMs) {
+        log(`time limit of ${options.timeLimitMinutes} min reached`);
+        break;
+      }
+      if (clock.seconds() >= budgetSeconds) {
+        log(`training budget of ${options.trainingBudgetMinutes} min reached`);
+        break;
+      }
     }
-    if (performance.now() - start > timeLimitMs) {
-      log(`time limit of ${options.timeLimitMinutes} min reached`);
-      break;
-    }
+    const trainSeconds = (performance.now() - start) / 1000;
+    log(`best dev accuracy at the end of an epoch ${devAccuracy.toFixed(4)}${
+        options.save ? `; model and vocabulary in ${outDir}` : ''}`);
+    return {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(),
+      recurrentParameters: recurrent, outDir: options.save ? outDir : undefined};
+  } finally {
+    // Also when training fails, so that a caller that goes on (the budget experiment) keeps no weights.
+    // The optimizer too: model.dispose() disposes only an optimizer that tfjs-layers created itself.
+    model.optimizer.dispose();
+    model.dispose();
   }
-  const trainSeconds = (performance.now() - start) / 1000;
-  log(`best dev accuracy ${devAccuracy.toFixed(4)}; model and vocabulary in ${outDir}`);
-  const result = {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(),
-    recurrentParameters: recurrent, outDir};
-  model.dispose();
-  return result;
 }

@@ -68,6 +68,8 @@ export interface BatchReport {
   accuracy: number;
   /** This batch alone. */
   batchLoss: number;
+  /** Tokens trained on in the epoch so far, padding excluded. */
+  tokens: number;
   tokensPerSecond: number;
 }
 
@@ -83,7 +85,8 @@ export async function trainEpoch(
   const plans = planBatches(set, batchSize, seed).slice(0, limits.maxBatches ?? Infinity);
   let lossSum = 0, accuracySum = 0, tokens = 0;
   const start = performance.now();
-  let report: BatchReport = {batch: 0, batches: plans.length, loss: NaN, accuracy: NaN, batchLoss: NaN, tokensPerSecond: 0};
+  let report: BatchReport =
+      {batch: 0, batches: plans.length, loss: NaN, accuracy: NaN, batchLoss: NaN, tokens: 0, tokensPerSecond: 0};
   for (let b = 0; b < plans.length; b++) {
     const {x, y} = batchTensors(set, plans[b]);
     const [loss, accuracy] = await model.trainOnBatch(x, y) as number[];
@@ -91,7 +94,7 @@ export async function trainEpoch(
     lossSum += loss;
     accuracySum += accuracy;
     tokens += plans[b].tokens;
-    report = {batch: b + 1, batches: plans.length, loss: lossSum / (b + 1), accuracy: accuracySum / (b + 1), batchLoss: loss,
+    report = {batch: b + 1, batches: plans.length, loss: lossSum / (b + 1), accuracy: accuracySum / (b + 1), batchLoss: loss, tokens,
       tokensPerSecond: tokens / ((performance.now() - start) / 1000)};
     await onBatch(report);
     if (limits.deadline != null && performance.now() > limits.deadline) break;

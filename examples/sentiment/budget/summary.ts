@@ -1,0 +1,96 @@
+/**
+ * Numbers of the equal-budget report, from the results file: per model the
+ * best dev accuracy within the budget over seeds, the training rate and the
+ * steps done; the mean dev accuracy curve over seeds; and which side,
+ * dense or block-sparse, is ahead.
+ */
+import type {BudgetRun} from './results';
+
+export interface ModelSummary {
+  model: string;
+  sparse: boolean;
+  runs: BudgetRun[];
+  /** Over seeds, of each run's best dev accuracy within the budget. */
+  bestMean: number;
+  /** Sample standard deviation over seeds; 0 with one seed. */
+  bestSpread: number;
+  finalMean: number;
+  tokensPerSecondMean: number;
+  stepsMean: number;
+}
+
+export function mean(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+export function spread(values: number[]): number {
+  const m = mean(values);
+  return Math.sqrt(values.reduce((a, x) => a + (x - m) ** 2, 0) / Math.max(1, values.length - 1));
+}
+
+/** `runs` (all of one model, at least one) summarised. */
+export function summarizeModel(runs: BudgetRun[]): ModelSummary {
+  const sorted = [...runs].sort((a, b) => a.seed - b.seed);
+  const best = sorted.map(r => Math.max(...r.curve.map(p => p.devAccuracy)));
+  return {
+    model: sorted[0].model, sparse: sorted[0].sparse, runs: sorted,
+    bestMean: mean(best), bestSpread: spread(best),
+    finalMean: mean(sorted.map(r => r.curve[r.curve.length - 1].devAccuracy)),
+    tokensPerSecondMean: mean(sorted.map(r => r.tokens / r.trainSeconds)),
+    stepsMean: mean(sorted.map(r => r.steps)),
+  };
+}
+
+/** Dev accuracy of a run after `seconds` of training, interpolated linearly between its evaluations. */
+export function accuracyAt(run: BudgetRun, seconds: number): number {
+  const curve = run.curve;
+  if (seconds <= curve[0].trainSeconds) return curve[0].devAccuracy;
+  for (let i = 1; i < curve.length; i++) {
+    const [a, b] = [curve[i - 1], curve[i]];
+    if (seconds <= b.trainSeconds) {
+      const span = b.trainSeconds - a.trainSeconds;
+      return span > 0 ? a.devAccuracy + (b.devAccuracy - a.devAccuracy) * (seconds - a.trainSeconds) / span : b.devAccuracy;
+    }
+  }
+  return curve[curve.length - 1].devAccuracy;
+}
+
+/**
+ * Mean dev accuracy over a model's seeds every `everySeconds` of training
+ * time up to the budget, as (minutes, accuracy): each seed evaluates at
+ * slightly different times (after the step that crosses each mark), so the
+ * seeds are read at common times before they are averaged.
+ */
+export function meanCurve(runs: BudgetRun[], budgetSeconds: number, everySeconds: number):
+    Array<{x: number, y: number}> {
+  const times: number[] = [];
+  for (let t = 0; t < budgetSeconds - 1e-9; t += everySeconds) times.push(t);
+  times.push(budgetSeconds);
+  return times.map(t => ({x: t / 60, y: mean(runs.map(r => accuracyAt(r, t)))}));
+}
+
+/** Each side's best model by mean best dev accuracy, and a sentence saying which side wins. */
+export function winnerStatement(summaries: ModelSummary[], budgetMinutes: number): string {
+  const bestOf = (sparse: boolean) => summaries.filter(s => s.sparse === sparse)
+      .sort((a, b) => b.bestMean - a.bestMean)[0] as ModelSummary|undefined;
+  const dense = bestOf(false), sparse = bestOf(true);
+  if (dense == null || sparse == null) {
+    return `**No winner yet**: no ${dense == null ? 'dense' : 'block-sparse'} run has finished.`;
+  }
+  const describe = (s: ModelSummary) => `${s.model} (${s.bestMean.toFixed(4)} ± ${s.bestSpread.toFixed(4)}, ${
+      s.runs.length} seed${s.runs.length === 1 ? '' : 's'})`;
+  const gap = Math.abs(sparse.bestMean - dense.bestMean);
+  if (gap === 0) {
+    return `**A tie**: the best block-sparse model, ${describe(sparse)}, and the best dense model, ${
+        describe(dense)}, reach the same mean best dev accuracy within ${budgetMinutes} min of training.`;
+  }
+  const [winner, loser] = sparse.bestMean > dense.bestMean ? [sparse, dense] : [dense, sparse];
+  const side = (s: ModelSummary) => s.sparse ? 'block-sparse' : 'dense';
+  const clear = Math.min(winner.runs.length, loser.runs.length) < 2 ?
+      'with one seed, so there is no spread over seeds to judge the gap by' :
+      gap > Math.max(winner.bestSpread, loser.bestSpread) ? 'larger than either model\'s spread over seeds' :
+      'within the spread over seeds, so the lead is not clear-cut';
+  return `**${side(winner)[0].toUpperCase()}${side(winner).slice(1)} wins**: within ${budgetMinutes} min of training, ` +
+      `the best ${side(winner)} model, ${describe(winner)}, beats the best ${side(loser)} model, ${describe(loser)}, ` +
+      `in best dev accuracy (mean ± sd over seeds) by ${gap.toFixed(4)}, ${clear}.`;
+}
