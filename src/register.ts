@@ -6,21 +6,20 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {blockSparseDSDGradConfig} from '../gradients/BlockSparseDSD_grad';
 import {blockSparseLSTMStepGradConfig} from '../gradients/BlockSparseLSTMStep_grad';
 import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
-import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSampledMatMul_grad';
-// Block-sparse attention (sdd, softmax, dsd).
-import {blockSparseDSDGradConfig} from '../gradients/BlockSparseDSD_grad';
 import {blockSparseSDDGradConfig} from '../gradients/BlockSparseSDD_grad';
+import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSampledMatMul_grad';
 import {blockSparseSoftmaxGradConfig} from '../gradients/BlockSparseSoftmax_grad';
-import {blockSparseDSDCpuConfig} from './kernels/cpu/BlockSparseDSD';
-import {blockSparseSDDCpuConfig} from './kernels/cpu/BlockSparseSDD';
-import {blockSparseSoftmaxCpuConfig} from './kernels/cpu/BlockSparseSoftmax';
-import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
 
+import {blockSparseDSDCpuConfig} from './kernels/cpu/BlockSparseDSD';
 import {blockSparseLSTMStepBackwardCpuConfig, blockSparseLSTMStepCpuConfig} from './kernels/cpu/BlockSparseLSTMStep';
 import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
+import {blockSparseSDDCpuConfig} from './kernels/cpu/BlockSparseSDD';
 import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
+import {blockSparseSoftmaxCpuConfig} from './kernels/cpu/BlockSparseSoftmax';
+import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
 import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
 import {blockSparseLSTMStepTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStep';
@@ -53,7 +52,7 @@ export function registerAll(): void {
   registerKernelOnce(blockSparseSampledMatMulWebGPUConfig);
   registerKernelOnce(blockSparseLSTMStepWebGPUConfig);
   registerKernelOnce(blockSparseLSTMStepBackwardWebGPUConfig);
-  // tfjs-node and tfjs-node-gpu; composed of TensorFlow ops, no import of them.
+  // tfjs-node and tfjs-node-gpu: native ops or composed TensorFlow ops, no import of them.
   registerKernelOnce(blockSparseMatMulTensorflowConfig);
   registerKernelOnce(blockSparseSampledMatMulTensorflowConfig);
   registerKernelOnce(blockSparseLSTMStepTensorflowConfig);
