@@ -77,6 +77,7 @@ export function fusedLSTMSequence(
   const {keep, stateMask} = inputs;
   const [, time] = (inputs.projected as tf.Tensor3D).shape;
   const optional = [keep, stateMask].filter((t): t is tf.Tensor => t != null);
+  const maskShapes = optional.map(t => t.shape);
   const run = tf.customGrad((...tensors: unknown[]) => {
     const [projected, h0, c0, w] = tensors as tf.Tensor[];
     const save = tensors[tensors.length - 1] as tf.GradSaveFunc;
@@ -90,7 +91,9 @@ export function fusedLSTMSequence(
       const savedMask = stateMask == null ? null : saved[1];
       const savedSteps = restoreSteps(steps, saved.slice(stateMask == null ? 1 : 2));
       const grads = backward(dy, savedSteps, saved[0], savedMask, time, args.layout);
-      return [grads.projected, grads.h0, grads.c0, grads.w, ...optional.map(t => tf.zerosLike(t))];
+      // The masks get no gradient. By now the layer's tidy has freed them,
+      // so their zeros are made from the shapes alone.
+      return [grads.projected, grads.h0, grads.c0, grads.w, ...maskShapes.map(shape => tf.zeros(shape))];
     };
     return {value, gradFunc};
   });
