@@ -136,6 +136,25 @@ export interface BlockSparseSoftmaxAttrs {
 }
 
 /**
+ * The backward of `BlockSparseSoftmax`: from its output p and the upstream
+ * gradient dp (both [batch, heads, nnzBlocks, b, b]),
+ *
+ *   dScores[i, j] = scale * p[i, j] * (dp[i, j] - sum_j' dp[i, j'] * p[i, j'])
+ *
+ * the sum running over row i's kept blocks (layout.rowTable). Masked entries
+ * have p = 0 and get 0, so the masks are not needed again.
+ */
+export const BlockSparseSoftmaxBackward = 'BlockSparseSoftmaxBackward';
+export interface BlockSparseSoftmaxBackwardInputs extends NamedTensorInfoMap {
+  p: TensorInfo;
+  dp: TensorInfo;
+}
+export interface BlockSparseSoftmaxBackwardAttrs {
+  layout: BlockLayout;
+  scale: number;
+}
+
+/**
  * Block-sparse x dense ("dsd"), the layout square [S/b, S/b]:
  *
  * transposeP = false: out[β, rows of r] = sum over v = (r, c) of p[β, v] . v[β, rows of c]
@@ -176,6 +195,11 @@ export interface BlockSparseKernelTypes {
   [BlockSparseSDD]: {inputs: BlockSparseSDDInputs, attrs: BlockSparseSDDAttrs, outputs: TensorInfo};
   [BlockSparseSoftmax]:
       {inputs: BlockSparseSoftmaxInputs, attrs: BlockSparseSoftmaxAttrs, outputs: TensorInfo};
+  [BlockSparseSoftmaxBackward]: {
+    inputs: BlockSparseSoftmaxBackwardInputs,
+    attrs: BlockSparseSoftmaxBackwardAttrs,
+    outputs: TensorInfo
+  };
   [BlockSparseDSD]: {inputs: BlockSparseDSDInputs, attrs: BlockSparseDSDAttrs, outputs: TensorInfo};
 }
 export type BlockSparseKernelName = keyof BlockSparseKernelTypes;

@@ -19,6 +19,7 @@ import {blockSparseMatMulCpuConfig} from './kernels/cpu/BlockSparseMatMul';
 import {blockSparseSDDCpuConfig} from './kernels/cpu/BlockSparseSDD';
 import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSampledMatMul';
 import {blockSparseSoftmaxCpuConfig} from './kernels/cpu/BlockSparseSoftmax';
+import {blockSparseSoftmaxBackwardCpuConfig} from './kernels/cpu/BlockSparseSoftmaxBackward';
 import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
 import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
@@ -73,6 +74,7 @@ const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm', 'webgpu', 'tensorflow'] as
 function registerAttention(): void {
   registerKernelOnce(blockSparseSDDCpuConfig);
   registerKernelOnce(blockSparseSoftmaxCpuConfig);
+  registerKernelOnce(blockSparseSoftmaxBackwardCpuConfig);
   registerKernelOnce(blockSparseDSDCpuConfig);
   for (const backendName of COMPOSED_ATTENTION_BACKENDS) {
     composedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseDSD, BlockSparseSDD, BlockSparseSoftmax} from '../../kernel_names';
+import {BlockSparseDSD, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../kernel_names';
 import {defineKernel} from '../define_kernel';
 
 import {dsdComposed, sddComposed} from './attention_products';
-import {softmaxComposed} from './attention_softmax';
+import {softmaxBackwardComposed, softmaxComposed} from './attention_softmax';
 
 // The engine hands kernels the input tensors themselves, so public ops apply.
 export function composedAttentionKernelConfigs(backendName: string): tf.KernelConfig[] {
@@ -22,6 +22,10 @@ export function composedAttentionKernelConfigs(backendName: string): tf.KernelCo
         ({inputs, attrs}) => softmaxComposed(
             inputs.scores as tf.Tensor, inputs.keyMask as tf.Tensor | undefined, attrs.layout,
             attrs.scale, attrs.causal)),
+    defineKernel(
+        BlockSparseSoftmaxBackward, backendName,
+        ({inputs, attrs}) => softmaxBackwardComposed(
+            inputs.p as tf.Tensor, inputs.dp as tf.Tensor, attrs.layout, attrs.scale)),
     defineKernel(
         BlockSparseDSD, backendName,
         ({inputs, attrs}) => dsdComposed(

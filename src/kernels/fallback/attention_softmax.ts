@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {blockSparseDSD} from '../../../ops/block_sparse_dsd';
 import {BlockLayout} from '../../layout/block_layout';
 
 import {reduceBlockGroups} from './block_groups';
@@ -76,5 +77,24 @@ export function softmaxComposed(
     // A row with an allowed entry sums to at least 1 (its maximum gives
     // exp(0)); a row with none sums to 0 over zeros, and stays 0, not NaN.
     return tf.div(exps, tf.maximum(rowSum, 1));
+  });
+}
+
+/**
+ * The softmax's backward, scale * p * (dp - rowsum(dp * p)), on the kept
+ * blocks only: the row sums are the block-sparse product (dp * p) . 1,
+ * gathered back onto each block's rows.
+ */
+export function softmaxBackwardComposed(
+    p: tf.Tensor, dp: tf.Tensor, layout: BlockLayout, scale: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [batch, heads] = p.shape;
+    const {blockRows, blockSize, inputSize: S} = layout;
+    const weighted = tf.mul(dp, p);
+    const rowSums = blockSparseDSD(weighted, tf.ones([batch, heads, S, 1]), layout);
+    const perBlock = tf.gather(
+        tf.reshape(rowSums, [batch, heads, blockRows, blockSize]),
+        tf.tensor1d(layout.blockRow, 'int32'), 2);
+    return tf.mul(tf.mul(p, tf.sub(dp, tf.expandDims(perBlock, -1))), scale);
   });
 }
