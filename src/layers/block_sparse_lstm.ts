@@ -168,7 +168,8 @@ export class BlockSparseLSTM extends tfl.layers.RNN {
       mask: tf.Tensor|undefined):
       {last: tf.Tensor, sequence: tf.Tensor|null, finalStates: tf.Tensor[]} {
     const {outputs, h, c} = recurrence(
-        projected, [initial[0], initial[1]], keepOf(mask), this.goBackwards);
+        projected, [initial[0], initial[1]], keepOf(mask),
+        {goBackwards: this.goBackwards, returnSequences: this.returnSequences});
     return {
       last: h,
       sequence: this.returnSequences ? tf.stack(outputs, 1) : null,

@@ -97,7 +97,7 @@ export type LSTMStep = (z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor) =>
  */
 export type LSTMRecurrence =
     (projected: tf.Tensor, initial: [tf.Tensor, tf.Tensor], keep: tf.Tensor|null,
-     goBackwards: boolean) => FusedSequenceResult;
+     options: {goBackwards: boolean, returnSequences: boolean}) => FusedSequenceResult;
 
 export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
   /** @nocollapse */
@@ -345,13 +345,13 @@ export class BlockSparseLSTMCell extends tfl.layers.RNNCell {
                       inputRate: training ? this.dropout : 0,
                       stateRate: training ? this.recurrentDropout : 0,
                     }).drawFor(x.shape[0], x.shape[x.rank - 1], this.units);
-    const recurrence: LSTMRecurrence = (projected, [h0, c0], keep, goBackwards) =>
+    const recurrence: LSTMRecurrence = (projected, [h0, c0], keep, options) =>
         fusedLSTMSequence(
             {
               projected, h0, c0, keep, w: this.recurrentKernel!.read(),
               stateMask: dropout.drawnStateMask,
             },
-            {layout: this.recurrentSpec.layout!, goBackwards});
+            {layout: this.recurrentSpec.layout!, ...options});
     return {
       projected: this.projectInputs(dropout.dropInputs(x)),
       step: (z, hPrev, cPrev) => this.advance(z, hPrev, cPrev, dropout),

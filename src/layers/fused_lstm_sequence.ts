@@ -28,6 +28,11 @@ export interface FusedSequenceArgs {
   layout: BlockLayout;
   /** Walk time from the last step to the first. */
   goBackwards: boolean;
+  /**
+   * Return h after every timestep; otherwise `outputs` holds the last only,
+   * and the backward pass need not add a (zero) gradient at every step.
+   */
+  returnSequences: boolean;
 }
 
 export interface FusedSequenceInputs {
@@ -44,7 +49,7 @@ export interface FusedSequenceInputs {
 }
 
 export interface FusedSequenceResult {
-  /** h after each timestep, in the order the steps ran. */
+  /** h after each timestep, in the order the steps ran (the last only without returnSequences). */
   outputs: tf.Tensor[];
   h: tf.Tensor;
   c: tf.Tensor;
@@ -58,7 +63,9 @@ interface StepRecord {
   cPrev: tf.Tensor;
   c: tf.Tensor;
   gates: tf.Tensor;
+  /** The step's mask, 1 where it counts, and 1 - keep; null when unmasked. */
   keep: tf.Tensor|null;
+  drop: tf.Tensor|null;
 }
 
 /** [batch, time, ...] -> `time` tensors [batch, ...] (a reshape for one step). */
@@ -67,9 +74,9 @@ function splitTime(x: tf.Tensor): tf.Tensor[] {
   return tf.unstack(x, 1);
 }
 
-/** keep * a + (1 - keep) * b: the masked step's choice of state. */
-function select(keep: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return tf.add(tf.mul(a, keep), tf.mul(b, tf.sub(1, keep)));
+/** keep * a + drop * b (drop = 1 - keep): the masked step's choice of state. */
+function select(keep: tf.Tensor, drop: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  return tf.add(tf.mul(a, keep), tf.mul(b, drop));
 }
 
 export function fusedLSTMSequence(
@@ -85,12 +92,12 @@ export function fusedLSTMSequence(
     // The tape's copies: the layer's tidy frees the originals (and the
     // dropout mask) once the forward pass returns.
     save([w, ...(stateMask == null ? [] : [stateMask]), ...steps.flatMap(stepTensors)]);
-    // One tensor out (customGrad's limit): every h in run order, then the final c.
-    const value = tf.concat([tf.stack(outputs, 1), tf.expandDims(c, 1)], 1);
+    // One tensor out (customGrad's limit): the h outputs in run order, then the final c.
+    const value = tf.stack([...outputs, c], 1);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const savedMask = stateMask == null ? null : saved[1];
       const savedSteps = restoreSteps(steps, saved.slice(stateMask == null ? 1 : 2));
-      const grads = backward(dy, savedSteps, saved[0], savedMask, time, args.layout);
+      const grads = backward(dy, savedSteps, saved[0], savedMask, time, args);
       // The masks get no gradient. By now the layer's tidy has freed them,
       // so their zeros are made from the shapes alone.
       return [grads.projected, grads.h0, grads.c0, grads.w, ...maskShapes.map(shape => tf.zeros(shape))];
@@ -99,14 +106,14 @@ export function fusedLSTMSequence(
   });
   const packed = run(inputs.projected, inputs.h0, inputs.c0, inputs.w, ...optional);
   const parts = tf.unstack(packed, 1);
-  const outputs = parts.slice(0, time);
-  return {outputs, h: outputs[time - 1], c: parts[time]};
+  const outputs = parts.slice(0, -1);
+  return {outputs, h: outputs[outputs.length - 1], c: parts[parts.length - 1]};
 }
 
-/** A step's tensors for `save`, in a fixed order (keep last, when masked). */
+/** A step's tensors for `save`, in a fixed order (keep and drop last, when masked). */
 function stepTensors(step: StepRecord): tf.Tensor[] {
   const tensors = [step.hIn, step.cPrev, step.c, step.gates];
-  return step.keep == null ? tensors : [...tensors, step.keep];
+  return step.keep == null ? tensors : [...tensors, step.keep, step.drop!];
 }
 
 /** The steps again, with the tape's saved copies of their tensors. */
@@ -115,8 +122,9 @@ function restoreSteps(steps: StepRecord[], saved: tf.Tensor[]): StepRecord[] {
   return steps.map(step => {
     const [hIn, cPrev, c, gates] = saved.slice(next, next + 4);
     next += 4;
-    const keep = step.keep == null ? null : saved[next++];
-    return {time: step.time, hIn, cPrev, c, gates, keep};
+    const [keep, drop] = step.keep == null ? [null, null] : [saved[next], saved[next + 1]];
+    if (keep != null) next += 2;
+    return {time: step.time, hIn, cPrev, c, gates, keep, drop};
   });
 }
 
@@ -126,6 +134,7 @@ function forward(
     {steps: StepRecord[], outputs: tf.Tensor[], c: tf.Tensor} {
   const zs = splitTime(projected);
   const keeps = keep == null ? null : splitTime(keep);
+  const drops = keep == null ? null : splitTime(tf.sub(1, keep));
   const order = zs.map((_, t) => t);
   if (args.goBackwards) order.reverse();
   const attrs = toNamedAttrMap(BlockSparseLSTMStep, {layout: args.layout} as BlockSparseLSTMStepAttrs);
@@ -137,26 +146,34 @@ function forward(
     const [hNew, cNew, gates] = tf.engine().runKernel(
                                     BlockSparseLSTMStep, {z: zs[t], hPrev: hIn, cPrev: c, w}, attrs) as
         tf.Tensor[];
-    const stepKeep = keeps?.[t] ?? null;
-    steps.push({time: t, hIn, cPrev: c, c: cNew, gates, keep: stepKeep});
-    h = stepKeep == null ? hNew : select(stepKeep, hNew, h);
-    c = stepKeep == null ? cNew : select(stepKeep, cNew, c);
-    outputs.push(h);
+    const stepKeep = keeps?.[t] ?? null, stepDrop = drops?.[t] ?? null;
+    steps.push({time: t, hIn, cPrev: c, c: cNew, gates, keep: stepKeep, drop: stepDrop});
+    h = stepKeep == null ? hNew : select(stepKeep, stepDrop!, hNew, h);
+    c = stepKeep == null ? cNew : select(stepKeep, stepDrop!, cNew, c);
+    if (args.returnSequences) outputs.push(h);
   }
+  if (!args.returnSequences) outputs.push(h);
   return {steps, outputs, c};
 }
 
 function backward(
     dy: tf.Tensor, steps: StepRecord[], w: tf.Tensor, stateMask: tf.Tensor|null, time: number,
-    layout: BlockLayout): {projected: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: tf.Tensor} {
+    args: FusedSequenceArgs): {projected: tf.Tensor, h0: tf.Tensor, c0: tf.Tensor, w: tf.Tensor} {
+  const {layout} = args;
   const dyParts = tf.unstack(dy, 1);
+  // The upstream gradient of h after the step at `position`: one per step
+  // with returnSequences, else only the last step's.
+  const dyOfH = (position: number) => args.returnSequences ? dyParts[position] :
+      position === steps.length - 1                        ? dyParts[0] :
+                                                             null;
   const attrs = toNamedAttrMap(BlockSparseLSTMStepBackward, {layout});
   const dzByTime = new Array<tf.Tensor>(time);
   let dh: tf.Tensor|null = null;
-  let dc = dyParts[time];
+  let dc = dyParts[dyParts.length - 1];
   for (let position = steps.length - 1; position >= 0; position--) {
     const step = steps[position];
-    const dhOut: tf.Tensor = dh == null ? dyParts[position] : tf.add(dh, dyParts[position]);
+    const upstream = dyOfH(position);
+    const dhOut: tf.Tensor = dh == null ? upstream! : upstream == null ? dh : tf.add(dh, upstream);
     // A masked step passed its previous state through: that share of the
     // gradient goes straight back, the rest through the step.
     const dhNew = step.keep == null ? dhOut : tf.mul(dhOut, step.keep);
@@ -171,9 +188,8 @@ function backward(
       dh = dhPrev;
       dc = dcPrev;
     } else {
-      const passed = tf.sub(1, step.keep);
-      dh = tf.add(dhPrev, tf.mul(dhOut, passed));
-      dc = tf.add(dcPrev, tf.mul(dc, passed));
+      dh = tf.add(dhPrev, tf.mul(dhOut, step.drop!));
+      dc = tf.add(dcPrev, tf.mul(dc, step.drop!));
     }
   }
   // Rows of both operands in the same (run) order: hIn_t pairs with dz_t.

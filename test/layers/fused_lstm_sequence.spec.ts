@@ -42,47 +42,50 @@ function stepByStep(
 const LAYOUT = balancedRandomLayout({inputSize: UNITS, outputSize: 4 * UNITS, blockSize: 8, density: 0.5, seed: 5});
 
 describe('layers: the fused LSTM recurrence equals the step-by-step one', () => {
-  for (const masked of [false, true]) {
-    for (const dropout of [false, true]) {
-      for (const goBackwards of [false, true]) {
-        const seed = freshSeed();
-        const name = `${masked ? 'masked' : 'unmasked'}, ${dropout ? 'recurrent dropout' : 'no dropout'}${
-            goBackwards ? ', goBackwards' : ''} (seed ${seed})`;
-        it(name, async () => {
-          const rng = createRng(seed);
-          const normal = (shape: number[], scale = 1) =>
-              tf.tensor(randomNormal(shape.reduce((a, b) => a * b), rng).map(v => v * scale), shape);
-          const projected = normal([BATCH, TIME, 4 * UNITS]);
-          const h0 = normal([BATCH, UNITS]), c0 = normal([BATCH, UNITS]);
-          const w = normal(LAYOUT.weightShape, 0.3);
-          // Row 1 masked after its second step, row 2 at its first.
-          const keep = masked ? tf.tensor([1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1], [BATCH, TIME, 1]) : null;
-          const stateMask = dropout ? tf.mul(tf.randomUniform([BATCH, UNITS], 0, 1, 'float32', seed).greater(0.3), 1 / 0.7) : null;
-          const probes = [...Array(TIME + 1)].map(() => normal([BATCH, UNITS]));
-          const lossOf = (outputs: tf.Tensor[]) =>
-              tf.addN(outputs.map((o, i) => tf.sum(tf.mul(o, probes[i]))));
-          const fused = (p: tf.Tensor, h: tf.Tensor, c: tf.Tensor, wt: tf.Tensor) => {
-            const r = fusedLSTMSequence({projected: p, h0: h, c0: c, w: wt, keep, stateMask},
-                                        {layout: LAYOUT, goBackwards});
-            return [...r.outputs, r.c];
-          };
-          const reference = (p: tf.Tensor, h: tf.Tensor, c: tf.Tensor, wt: tf.Tensor) =>
-              stepByStep(p, h, c, wt, keep, stateMask, goBackwards);
-          const inputs = [projected, h0, c0, w];
-          const [a, b] = [fused, reference].map(f => tf.tidy(() => f(projected, h0, c0, w)));
-          for (let i = 0; i <= TIME; i++) {
-            expect(relativeError(await a[i].data(), await b[i].data()), `output ${i}`).to.be.below(1e-6);
-          }
-          const gradsA = tf.grads((p, h, c, wt) => lossOf(fused(p, h, c, wt)))(inputs);
-          const gradsB = tf.grads((p, h, c, wt) => lossOf(reference(p, h, c, wt)))(inputs);
-          for (const [i, label] of ['projected', 'h0', 'c0', 'w'].entries()) {
-            expect(relativeError(await gradsA[i].data(), await gradsB[i].data()), `d${label}`).to.be.below(1e-5);
-          }
-          tf.dispose([...inputs, ...a, ...b, ...gradsA, ...gradsB, ...probes, keep, stateMask].filter(
-              (t): t is tf.Tensor => t != null));
-        });
+  const cases = [false, true].flatMap(masked => [false, true].flatMap(dropout => [false, true].flatMap(
+      goBackwards => [true, false].map(returnSequences => ({masked, dropout, goBackwards, returnSequences})))));
+  for (const {masked, dropout, goBackwards, returnSequences} of cases) {
+    const seed = freshSeed();
+    const name = `${masked ? 'masked' : 'unmasked'}, ${dropout ? 'recurrent dropout' : 'no dropout'}${
+        goBackwards ? ', goBackwards' : ''}${returnSequences ? ', returnSequences' : ', last output'} (seed ${seed})`;
+    it(name, async () => {
+      const rng = createRng(seed);
+      const normal = (shape: number[], scale = 1) =>
+          tf.tensor(randomNormal(shape.reduce((a, b) => a * b), rng).map(v => v * scale), shape);
+      const projected = normal([BATCH, TIME, 4 * UNITS]);
+      const h0 = normal([BATCH, UNITS]), c0 = normal([BATCH, UNITS]);
+      const w = normal(LAYOUT.weightShape, 0.3);
+      // Row 1 masked after its second step, row 2 at its first.
+      const keep = masked ? tf.tensor([1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1], [BATCH, TIME, 1]) : null;
+      const stateMask = dropout ? tf.mul(tf.randomUniform([BATCH, UNITS], 0, 1, 'float32', seed).greater(0.3), 1 / 0.7) : null;
+      // The outputs compared: every h and the final c, or the last h and c.
+      const outputCount = returnSequences ? TIME + 1 : 2;
+      const probes = [...Array(outputCount)].map(() => normal([BATCH, UNITS]));
+      const lossOf = (outputs: tf.Tensor[]) =>
+          tf.addN(outputs.map((o, i) => tf.sum(tf.mul(o, probes[i]))));
+      const fused = (p: tf.Tensor, h: tf.Tensor, c: tf.Tensor, wt: tf.Tensor) => {
+        const r = fusedLSTMSequence({projected: p, h0: h, c0: c, w: wt, keep, stateMask},
+                                    {layout: LAYOUT, goBackwards, returnSequences});
+        return [...r.outputs, r.c];
+      };
+      const reference = (p: tf.Tensor, h: tf.Tensor, c: tf.Tensor, wt: tf.Tensor) => {
+        const all = stepByStep(p, h, c, wt, keep, stateMask, goBackwards);
+        return returnSequences ? all : all.slice(TIME - 1);
+      };
+      const inputs = [projected, h0, c0, w];
+      const [a, b] = [fused, reference].map(f => tf.tidy(() => f(projected, h0, c0, w)));
+      expect(a.length).to.equal(outputCount);
+      for (let i = 0; i < outputCount; i++) {
+        expect(relativeError(await a[i].data(), await b[i].data()), `output ${i}`).to.be.below(1e-6);
       }
-    }
+      const gradsA = tf.grads((p, h, c, wt) => lossOf(fused(p, h, c, wt)))(inputs);
+      const gradsB = tf.grads((p, h, c, wt) => lossOf(reference(p, h, c, wt)))(inputs);
+      for (const [i, label] of ['projected', 'h0', 'c0', 'w'].entries()) {
+        expect(relativeError(await gradsA[i].data(), await gradsB[i].data()), `d${label}`).to.be.below(1e-5);
+      }
+      tf.dispose([...inputs, ...a, ...b, ...gradsA, ...gradsB, ...probes, keep, stateMask].filter(
+          (t): t is tf.Tensor => t != null));
+    });
   }
 
   it('a single timestep, and no tensor left behind by training steps', async () => {
@@ -92,7 +95,7 @@ describe('layers: the fused LSTM recurrence equals the step-by-step one', () => 
     const optimizer = tf.train.sgd(0.1);
     const step = () => optimizer.minimize(() => {
       const r = fusedLSTMSequence({projected, h0: zeros, c0: zeros, w, keep: null, stateMask: null},
-                                  {layout: LAYOUT, goBackwards: false});
+                                  {layout: LAYOUT, goBackwards: false, returnSequences: false});
       return tf.mean(tf.square(r.h));
     }, true)!;
     step().dispose();
