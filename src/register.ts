@@ -27,9 +27,12 @@ import {blockSparseLSTMStepTensorflowConfig} from './kernels/tensorflow/BlockSpa
 import {blockSparseLSTMStepBackwardTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStepBackward';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
+import {blockSparseDSDWebGPUConfig} from './kernels/webgpu/BlockSparseDSD';
 import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './kernels/webgpu/BlockSparseLSTMStep';
 import {blockSparseMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseMatMul';
 import {blockSparseSampledMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseSampledMatMul';
+import {blockSparseSDDWebGPUConfig} from './kernels/webgpu/BlockSparseSDD';
+import {blockSparseSoftmaxBackwardWebGPUConfig, blockSparseSoftmaxWebGPUConfig} from './kernels/webgpu/BlockSparseSoftmax';
 
 /** Backends served by the standard-ops fallback rather than own kernels. */
 export const FALLBACK_BACKENDS = ['webgl', 'wasm'] as const;
@@ -69,13 +72,17 @@ export function registerAll(): void {
 }
 
 /** Attention backends served by the composed kernels until they have their own. */
-const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm', 'webgpu', 'tensorflow'] as const;
+const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm', 'tensorflow'] as const;
 
 function registerAttention(): void {
   registerKernelOnce(blockSparseSDDCpuConfig);
   registerKernelOnce(blockSparseSoftmaxCpuConfig);
   registerKernelOnce(blockSparseSoftmaxBackwardCpuConfig);
   registerKernelOnce(blockSparseDSDCpuConfig);
+  registerKernelOnce(blockSparseSDDWebGPUConfig);
+  registerKernelOnce(blockSparseSoftmaxWebGPUConfig);
+  registerKernelOnce(blockSparseSoftmaxBackwardWebGPUConfig);
+  registerKernelOnce(blockSparseDSDWebGPUConfig);
   for (const backendName of COMPOSED_ATTENTION_BACKENDS) {
     composedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);
   }

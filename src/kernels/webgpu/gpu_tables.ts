@@ -57,7 +57,7 @@ const backendIds = new WeakMap<object, number>();
 let nextBackendId = 0;
 
 /** Keys caches per backend instance, so a re-created backend re-uploads. */
-function backendKey(backend: WebGPUBackendLike): string {
+export function backendKey(backend: WebGPUBackendLike): string {
   let id = backendIds.get(backend);
   if (id == null) {
     id = nextBackendId++;
