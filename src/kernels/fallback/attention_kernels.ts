@@ -1,7 +1,7 @@
 /**
  * Kernel configs of the composed attention ops (attention_products.ts,
- * attention_softmax.ts) for a backend: for now every backend but cpu, until
- * they get kernels of their own.
+ * attention_softmax.ts) for a backend without kernels of its own (cpu and
+ * webgpu have theirs; register.ts lists the others).
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -107,11 +107,13 @@ export class AttentionSoftmaxProgram extends AttentionRowProgram {
           if ((position >> 16u) == (position & 0xffff)) {
             ok = ok & (vec4<i32>(4 * j4) + vec4<i32>(0, 1, 2, 3) <= vec4<i32>(i));
           }` : '';
-    // The key mask is [batch, S]; the heads of a batch entry share its row.
+    // The key mask is [batch, S]; the heads of a batch entry share its row. It
+    // reaches the kernel as float32 but may sit in an int32 buffer (a cast the
+    // backend did without a copy), so it is converted before the comparison.
     const keyMask = this.hasKeyMask ? `
           let keyBlock = Table[block] & 0xffff;
-          ok = ok & (KeyMask[(slice / uniforms.heads) * (S / 4) + keyBlock * ${b4} + j4] !=
-                     vec4<f32>(0.0));` : '';
+          let keys = KeyMask[(slice / uniforms.heads) * (S / 4) + keyBlock * ${b4} + j4];
+          ok = ok & (vec4<f32>(keys) != vec4<f32>(0.0));` : '';
     const load = `
           let s = Scores[at] * uniforms.scale;
           var ok = vec4<bool>(true);
