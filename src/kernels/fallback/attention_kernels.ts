@@ -1,7 +1,7 @@
 /**
  * Kernel configs of the composed attention ops (attention_products.ts,
- * attention_softmax.ts) for a backend: for now every backend but cpu, until
- * they get kernels of their own.
+ * attention_softmax.ts) for a backend without kernels of its own (the
+ * tensorflow kernels call the same functions off their native path).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
