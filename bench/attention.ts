@@ -168,7 +168,7 @@ async function firstRuns(contender: Contender, timeLimitMs: number): Promise<Con
     return {status: 'out of memory', reason: (error as Error).message.split('\n')[0], samplesMs: []};
   }
   if (firstRunMs > timeLimitMs) {
-    return {status: 'over time limit', reason: `first run took ${(firstRunMs / 1000).toFixed(1)} s`,
+    return {status: 'over time limit', reason: `first run took ${(firstRunMs / 1000).toFixed(3)} s`,
             firstRunMs, samplesMs: []};
   }
   const memory = await peakMemoryOf(async () => {
@@ -207,8 +207,12 @@ async function timePairs(sparse: Contender, dense: Contender|undefined, pairs: n
   return ratios;
 }
 
-/** Dense's peak bytes per score entry (batch * heads * S^2), the largest seen so far: extrapolates to longer S. */
-let denseBytesPerScore = 0;
+/**
+ * Dense's peak bytes per score entry (batch * heads * S^2) at the longest
+ * length measured so far, to extrapolate to longer ones (shorter lengths
+ * overstate it: their [S, d] tensors weigh more against S^2).
+ */
+const denseCalibration = {sequenceLength: 0, bytesPerScore: 0};
 
 async function measureLength(S: number, settings: Settings, pairs: number): Promise<LengthResult> {
   const {heads, depth, blockSize, batch, causal} = settings;
@@ -225,8 +229,9 @@ async function measureLength(S: number, settings: Settings, pairs: number): Prom
     sparse: {status: 'ok', samplesMs: []}, dense: {status: 'ok', samplesMs: []},
   };
   const sparse = sparseContender(layout, causal, inputs, upstream);
-  row.sparse = await firstRuns(sparse, settings.timeLimitMs);
-  const estimatedDenseBytes = denseBytesPerScore * scores;
+  // The time limit guards against dense's S^2 only; sparse always runs to the end.
+  row.sparse = await firstRuns(sparse, Infinity);
+  const estimatedDenseBytes = denseCalibration.bytesPerScore * scores;
   let dense: Contender|undefined;
   if (estimatedDenseBytes > settings.memoryLimitBytes) {
     row.dense = {
@@ -237,8 +242,8 @@ async function measureLength(S: number, settings: Settings, pairs: number): Prom
   } else {
     dense = denseContender(S, depth, causal, inputs, upstream);
     row.dense = await firstRuns(dense, settings.timeLimitMs);
-    if (row.dense.peakBytes !== undefined) {
-      denseBytesPerScore = Math.max(denseBytesPerScore, row.dense.peakBytes / scores);
+    if (row.dense.peakBytes !== undefined && S >= denseCalibration.sequenceLength) {
+      Object.assign(denseCalibration, {sequenceLength: S, bytesPerScore: row.dense.peakBytes / scores});
     }
   }
   if (row.sparse.status === 'ok') {
@@ -255,7 +260,7 @@ async function measureLength(S: number, settings: Settings, pairs: number): Prom
 }
 
 function gb(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(2)} GB`;
+  return bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GB` : `${(bytes / 2 ** 20).toFixed(2)} MB`;
 }
 
 function mb(bytes: number|undefined): string {
