@@ -240,7 +240,13 @@ async function measureLength(S: number, settings: Settings, pairs: number): Prom
           gb(settings.memoryLimitBytes)}`,
     };
   } else {
-    dense = denseContender(S, depth, causal, inputs, upstream);
+    try {
+      dense = denseContender(S, depth, causal, inputs, upstream);  // the [S, S] mask alone may not fit
+    } catch (error) {
+      row.dense = {status: 'out of memory', reason: (error as Error).message.split('\n')[0], samplesMs: []};
+    }
+  }
+  if (dense) {
     row.dense = await firstRuns(dense, settings.timeLimitMs);
     if (row.dense.peakBytes !== undefined && S >= denseCalibration.sequenceLength) {
       Object.assign(denseCalibration, {sequenceLength: S, bytesPerScore: row.dense.peakBytes / scores});
