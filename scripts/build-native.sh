@@ -81,7 +81,8 @@ TF_CPP_MIN_LOG_LEVEL=2 node -e '
 require(process.argv[1]);
 const addon = require(require("path").resolve(process.argv[2]));
 console.error(`[build-native] OK: ops ${addon.matMulOp}, ${addon.sampledMatMulOp}, ` +
-  `${addon.lstmStepOp}, ${addon.lstmStepBackwardOp}; ` +
+  `${addon.lstmStepOp}, ${addon.lstmStepBackwardOp}, ${addon.sddOp}, ${addon.softmaxOp}, ` +
+  `${addon.softmaxBackwardOp}, ${addon.dsdOp}; ` +
   `${addon.instructionSet}, ${addon.numThreads} threads`);
 ' "$PACKAGE" "$ADDON"
 echo "$WANT" > "$STAMP"

@@ -23,10 +23,14 @@ import {blockSparseSoftmaxBackwardCpuConfig} from './kernels/cpu/BlockSparseSoft
 import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
 import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
+import {blockSparseDSDTensorflowConfig} from './kernels/tensorflow/BlockSparseDSD';
 import {blockSparseLSTMStepTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStep';
 import {blockSparseLSTMStepBackwardTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStepBackward';
 import {blockSparseMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseMatMul';
 import {blockSparseSampledMatMulTensorflowConfig} from './kernels/tensorflow/BlockSparseSampledMatMul';
+import {blockSparseSDDTensorflowConfig} from './kernels/tensorflow/BlockSparseSDD';
+import {blockSparseSoftmaxTensorflowConfig} from './kernels/tensorflow/BlockSparseSoftmax';
+import {blockSparseSoftmaxBackwardTensorflowConfig} from './kernels/tensorflow/BlockSparseSoftmaxBackward';
 import {blockSparseDSDWebGPUConfig} from './kernels/webgpu/BlockSparseDSD';
 import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './kernels/webgpu/BlockSparseLSTMStep';
 import {blockSparseMatMulWebGPUConfig} from './kernels/webgpu/BlockSparseMatMul';
@@ -72,13 +76,18 @@ export function registerAll(): void {
 }
 
 /** Attention backends served by the composed kernels until they have their own. */
-const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm', 'tensorflow'] as const;
+const COMPOSED_ATTENTION_BACKENDS = ['webgl', 'wasm'] as const;
 
 function registerAttention(): void {
   registerKernelOnce(blockSparseSDDCpuConfig);
   registerKernelOnce(blockSparseSoftmaxCpuConfig);
   registerKernelOnce(blockSparseSoftmaxBackwardCpuConfig);
   registerKernelOnce(blockSparseDSDCpuConfig);
+  // tensorflow: native ops on the CPU, else the composed kernels' functions.
+  registerKernelOnce(blockSparseSDDTensorflowConfig);
+  registerKernelOnce(blockSparseSoftmaxTensorflowConfig);
+  registerKernelOnce(blockSparseSoftmaxBackwardTensorflowConfig);
+  registerKernelOnce(blockSparseDSDTensorflowConfig);
   registerKernelOnce(blockSparseSDDWebGPUConfig);
   registerKernelOnce(blockSparseSoftmaxWebGPUConfig);
   registerKernelOnce(blockSparseSoftmaxBackwardWebGPUConfig);

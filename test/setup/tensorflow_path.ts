@@ -4,14 +4,15 @@
  * flag asks for: the native op when true (the default) and TensorFlow
  * computes on the CPU, the composed TensorFlow ops when false or on a GPU
  * device (tfjs-node-gpu on a CUDA machine). The fused LSTM step kernels
- * must run exactly one op, their own, on the native path.
+ * and the attention kernels must run exactly one op, their own, on the
+ * native path.
  * TFJS_BLOCKSPARSE_TEST_PATH=composed runs the whole suite with the flag
  * off. A call that silently took the other path (an addon that failed to
  * load, say) fails its test.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul} from '../../src/kernel_names';
+import {BlockSparseDSD, BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../src/kernel_names';
 import {NATIVE_FLAG} from '../../src/kernels/tensorflow/flags';
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import type {BlockLayout} from '../../src/layout/block_layout';
@@ -60,10 +61,17 @@ const callsByKernel = new Map<string, Record<TensorflowPath, number>>();
 
 /** The products: native when any native op ran, and nothing to check without rows or blocks. */
 const PRODUCT_KERNELS = [BlockSparseMatMul, BlockSparseSampledMatMul];
-/** The fused kernels: native means exactly one op call, their own, whatever the shapes. */
+/**
+ * The fused LSTM step and the attention kernels: native means exactly one op
+ * call, their own, whatever the shapes.
+ */
 const FUSED_NATIVE_OP: Record<string, string> = {
   [BlockSparseLSTMStep]: 'TfjsBlockSparseLSTMStep',
   [BlockSparseLSTMStepBackward]: 'TfjsBlockSparseLSTMStepBackward',
+  [BlockSparseSDD]: 'TfjsBlockSparseSDD',
+  [BlockSparseSoftmax]: 'TfjsBlockSparseSoftmax',
+  [BlockSparseSoftmaxBackward]: 'TfjsBlockSparseSoftmaxBackward',
+  [BlockSparseDSD]: 'TfjsBlockSparseDSD',
 };
 
 /** The path the ops of one call show, or null when there is nothing to tell. */

@@ -9,7 +9,8 @@ import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 
 export const NATIVE_OPS = [
   'TfjsBlockSparseMatMul', 'TfjsBlockSparseSampledMatMul', 'TfjsBlockSparseLSTMStep',
-  'TfjsBlockSparseLSTMStepBackward'
+  'TfjsBlockSparseLSTMStepBackward', 'TfjsBlockSparseSDD', 'TfjsBlockSparseSoftmax',
+  'TfjsBlockSparseSoftmaxBackward', 'TfjsBlockSparseDSD'
 ];
 
 type Listener = (op: string) => void;

@@ -1,7 +1,8 @@
 /**
  * Kernel configs of the composed attention ops (attention_products.ts,
  * attention_softmax.ts) for a backend without kernels of its own (cpu and
- * webgpu have theirs; register.ts lists the others).
+ * webgpu have theirs; the tensorflow kernels call the same functions off
+ * their native path).
  */
 import * as tf from '@tensorflow/tfjs-core';
 

@@ -13,6 +13,11 @@ export interface NativeAddon {
   /** The fused LSTM step and its backward, three outputs each (`executeMultipleOutputs`). */
   lstmStepOp: string;
   lstmStepBackwardOp: string;
+  /** The attention ops (native/attention_ops.h), one output each. */
+  sddOp: string;
+  softmaxOp: string;
+  softmaxBackwardOp: string;
+  dsdOp: string;
   /** 'avx2-fma' or 'portable': the micro-kernel picked for this CPU. */
   instructionSet: string;
   numThreads: number;

@@ -12,16 +12,22 @@ import type {NativeAddon} from './native_addon';
 import {int32Const, release, TFNodeBackend} from './tf_ops';
 
 /** A lookup table as the native op takes it. */
-interface DeviceTable {
+export interface DeviceTable {
   ptr: TensorInfo;
   other: TensorInfo;
   block: TensorInfo;
 }
 
 interface NativeTables {
-  /** Per output block column: x . W (and hPrev . U of the LSTM step). */
+  /**
+   * Per output block column: x . W (and hPrev . U of the LSTM step); of an
+   * attention layout, per key block (P^T . v).
+   */
   column: DeviceTable;
-  /** Per input block row: x . W^T (and dz . U^T of its backward). */
+  /**
+   * Per input block row: x . W^T (and dz . U^T of its backward); of an
+   * attention layout, per query block (sdd, the softmaxes, P . v).
+   */
   row: DeviceTable;
   blockRow: TensorInfo;
   blockCol: TensorInfo;
@@ -29,7 +35,8 @@ interface NativeTables {
   dispose(): void;
 }
 
-function nativeTables(backend: TFNodeBackend, layout: BlockLayout): NativeTables {
+/** The layout's tables on the backend, written once and cached on the layout. */
+export function nativeTables(backend: TFNodeBackend, layout: BlockLayout): NativeTables {
   return layout.cached('tensorflow:native', () => {
     const infos: TensorInfo[] = [];
     const put = (values: Int32Array) => {

@@ -20,6 +20,7 @@ export interface TFNodeBinding {
   TF_ATTR_TYPE: number;
   TF_ATTR_INT: number;
   TF_ATTR_BOOL: number;
+  TF_ATTR_FLOAT: number;
   TF_Version: string;
   /** Live TFE tensor handles (leak checks). */
   getNumOfTensors(): number;

@@ -8,6 +8,9 @@
 #ifndef BSP_ARCH
 #error "define BSP_ARCH (the namespace) before including activations_impl.h"
 #endif
+// Included by both lstm_step_impl.h and attention_impl.h in one translation unit.
+#ifndef TFJS_BLOCKSPARSE_ACTIVATIONS_IMPL_H_
+#define TFJS_BLOCKSPARSE_ACTIVATIONS_IMPL_H_
 
 namespace tfjs_blocksparse {
 namespace BSP_ARCH {
@@ -78,3 +81,5 @@ inline Vec Tanh(Vec x) {
 }  // namespace
 }  // namespace BSP_ARCH
 }  // namespace tfjs_blocksparse
+
+#endif  // TFJS_BLOCKSPARSE_ACTIVATIONS_IMPL_H_

@@ -1,13 +1,14 @@
 // The Node entry point: loading this addon (after @tensorflow/tfjs-node has
 // loaded libtensorflow) registers the ops with that TensorFlow runtime, and
 // exports what the TypeScript side needs to call and describe them:
-//   {matMulOp, sampledMatMulOp, lstmStepOp, lstmStepBackwardOp, instructionSet,
-//    numThreads}
+//   {matMulOp, sampledMatMulOp, lstmStepOp, lstmStepBackwardOp, sddOp, softmaxOp,
+//    softmaxBackwardOp, dsdOp, instructionSet, numThreads}
 // A registration failure throws, so `require` fails with TensorFlow's message.
 #include <node_api.h>
 
 #include <string>
 
+#include "attention_ops.h"
 #include "block_products.h"
 #include "lstm_step_ops.h"
 #include "op_kernels.h"
@@ -33,6 +34,10 @@ napi_value Init(napi_env env, napi_value exports) {
       !SetString(env, exports, "sampledMatMulOp", tfjs_blocksparse::kSampledMatMulOpName) ||
       !SetString(env, exports, "lstmStepOp", tfjs_blocksparse::kLSTMStepOpName) ||
       !SetString(env, exports, "lstmStepBackwardOp", tfjs_blocksparse::kLSTMStepBackwardOpName) ||
+      !SetString(env, exports, "sddOp", tfjs_blocksparse::kSDDOpName) ||
+      !SetString(env, exports, "softmaxOp", tfjs_blocksparse::kSoftmaxOpName) ||
+      !SetString(env, exports, "softmaxBackwardOp", tfjs_blocksparse::kSoftmaxBackwardOpName) ||
+      !SetString(env, exports, "dsdOp", tfjs_blocksparse::kDSDOpName) ||
       !SetString(env, exports, "instructionSet", tfjs_blocksparse::InstructionSet()) ||
       napi_create_int32(env, tfjs_blocksparse::NumThreads(), &threads) != napi_ok ||
       napi_set_named_property(env, exports, "numThreads", threads) != napi_ok) {

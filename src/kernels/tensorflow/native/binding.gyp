@@ -20,6 +20,7 @@
         'op_registration.cc',
         'kernel_call.cc',
         'lstm_step_ops.cc',
+        'attention_ops.cc',
         'block_products.cc',
         'block_products_portable.cc',
         'thread_pool.cc',

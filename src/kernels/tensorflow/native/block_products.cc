@@ -1,8 +1,10 @@
-// Picks the implementation once, from what the CPU reports.
+// Picks the implementation (products, LSTM step, attention) once, from what the CPU reports.
 #include "block_products.h"
 
 #include <cstdlib>
 #include <cstring>
+
+#include "attention_blocks.h"
 
 namespace tfjs_blocksparse {
 namespace {
@@ -51,6 +53,34 @@ void LSTMStepBackward(const LSTMStepBackwardArgs& args) {
   if (kUseAvx2) return avx2::LSTMStepBackward(args);
 #endif
   portable::LSTMStepBackward(args);
+}
+
+void SDD(const SDDArgs& args) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (kUseAvx2) return avx2::SDD(args);
+#endif
+  portable::SDD(args);
+}
+
+void DSD(const DSDArgs& args) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (kUseAvx2) return avx2::DSD(args);
+#endif
+  portable::DSD(args);
+}
+
+void Softmax(const SoftmaxArgs& args) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (kUseAvx2) return avx2::Softmax(args);
+#endif
+  portable::Softmax(args);
+}
+
+void SoftmaxBackward(const SoftmaxBackwardArgs& args) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (kUseAvx2) return avx2::SoftmaxBackward(args);
+#endif
+  portable::SoftmaxBackward(args);
 }
 
 }  // namespace tfjs_blocksparse

@@ -123,7 +123,8 @@ bool CheckPtr(KernelCall& call, const TF_Tensor* ptr, int64_t entries) {
 
 bool CheckGroupTable(KernelCall& call, const TF_Tensor* ptr, const TF_Tensor* other,
                      const TF_Tensor* block, int64_t numGroups, const char* groupsWhat,
-                     int64_t otherLimit, const char* otherWhat, int64_t nnzBlocks) {
+                     int64_t otherLimit, const char* otherWhat, int64_t nnzBlocks,
+                     const char* blockWhat) {
   if (!CheckRank(call, ptr, "ptr", 1) || !CheckRank(call, other, "other", 1) ||
       !CheckRank(call, block, "block", 1)) {
     return false;
@@ -135,7 +136,7 @@ bool CheckGroupTable(KernelCall& call, const TF_Tensor* ptr, const TF_Tensor* ot
   return CheckSameLength(call, other, "other", block, "block") &&
          CheckPtr(call, ptr, TF_Dim(other, 0)) &&
          CheckIndices(call, other, "other", otherLimit, otherWhat) &&
-         CheckIndices(call, block, "block", nnzBlocks, "block of w");
+         CheckIndices(call, block, "block", nnzBlocks, blockWhat);
 }
 
 }  // namespace tfjs_blocksparse

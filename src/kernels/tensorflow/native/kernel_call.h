@@ -83,10 +83,11 @@ bool CheckPtr(KernelCall& call, const TF_Tensor* ptr, int64_t entries);
 // A lookup table (ptr, other, block) of rank-1 tensors with `numGroups`
 // groups whose entries name input blocks in [0, otherLimit) and nonzero
 // blocks in [0, nnzBlocks). `groupsWhat` says what a group is, for the
-// message when the count differs.
+// message when the count differs; `blockWhat` what a nonzero block is.
 bool CheckGroupTable(KernelCall& call, const TF_Tensor* ptr, const TF_Tensor* other,
                      const TF_Tensor* block, int64_t numGroups, const char* groupsWhat,
-                     int64_t otherLimit, const char* otherWhat, int64_t nnzBlocks);
+                     int64_t otherLimit, const char* otherWhat, int64_t nnzBlocks,
+                     const char* blockWhat = "block of w");
 
 }  // namespace tfjs_blocksparse
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "attention_ops.h"
 #include "block_products.h"
 #include "kernel_call.h"
 #include "lstm_step_ops.h"
@@ -159,7 +160,8 @@ std::string RegisterOpsAndKernels() {
   // this library in the same process reuses the first registration.
   static const std::string error = [] {
     for (const OpSpec* spec : {&kMatMulOp, &kSampledOp, &LSTMStepOpSpec(),
-                               &LSTMStepBackwardOpSpec()}) {
+                               &LSTMStepBackwardOpSpec(), &SDDOpSpec(), &SoftmaxOpSpec(),
+                               &SoftmaxBackwardOpSpec(), &DSDOpSpec()}) {
       std::string e = Register(*spec);
       if (!e.empty()) return e;
     }

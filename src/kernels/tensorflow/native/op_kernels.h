@@ -19,9 +19,9 @@ constexpr char kMatMulOpName[] = "TfjsBlockSparseMatMul";
 //   attr block_size -> out [nnz, block_size, block_size].
 constexpr char kSampledMatMulOpName[] = "TfjsBlockSparseSampledMatMul";
 
-// The LSTM step ops are in lstm_step_ops.h.
+// The LSTM step ops are in lstm_step_ops.h, the attention ops in attention_ops.h.
 
-// Registers all four ops and kernels once per process. Returns "" on success,
+// Registers all the ops and kernels once per process. Returns "" on success,
 // else TensorFlow's error message.
 std::string RegisterOpsAndKernels();
 
