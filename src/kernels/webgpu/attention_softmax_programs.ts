@@ -23,9 +23,10 @@ const ROWS_PER_GROUP = 8;
 const NO_MAX = '-3.0e38';
 
 /**
- * Shared frame: finds this invocation's row and lane, and `forEachUnit`
- * loops over the row's vec4s (`at`: the vec4's index in the [batch, heads,
- * nnz, b, b] tensors, `block`, `j4`: its vec4 within the block row).
+ * Shared frame: `mainWith` finds this invocation's row (`slice`, block row,
+ * `i`) and lane; `forEachUnit` loops the lane over the row's vec4s (`at`:
+ * the vec4's index in the [batch, heads, nnz, b, b] tensors, `block` its
+ * kept block, `j4` the vec4 within that block's row).
  */
 abstract class AttentionRowProgram extends FlatProgram {
   uniforms = 'numBlocks : i32, heads : i32, sequenceLength : i32, rowPtrBase : i32, ' +
