@@ -12,7 +12,9 @@
  *   tf.memory().numBytes during one forward + backward (sampled at every
  *   tensor creation, ./peak_memory.ts) and the largest single tensor;
  * - scaling over --lengths 1024,2048,4096,8192: sparse and dense times and
- *   peaks at each length, the layout rebuilt for the same density. Dense is
+ *   peaks at each length, with each query's span fixed: the local window and
+ *   as many strided blocks per row as the --length layout has (the stride
+ *   grows with S), so the kept blocks grow as S, not S^2. Dense is
  *   skipped at a length, recorded as 'out of memory', when it throws, or
  *   when the peak extrapolated from the shorter lengths exceeds
  *   --memory-limit-gb (default 3/4 of this machine's memory: the kernel would
@@ -214,10 +216,12 @@ async function timePairs(sparse: Contender, dense: Contender|undefined, pairs: n
  */
 const denseCalibration = {sequenceLength: 0, bytesPerScore: 0};
 
-async function measureLength(S: number, settings: Settings, pairs: number): Promise<LengthResult> {
+async function measureLength(
+    S: number, settings: Settings, pairs: number, givenStride?: number): Promise<LengthResult> {
   const {heads, depth, blockSize, batch, causal} = settings;
   const {layout, strideBlocks} = localStridedLayout({
     sequenceLength: S, blockSize, windowBlocks: settings.windowBlocks, causal, targetDensity: settings.targetDensity,
+    strideBlocks: givenStride,
   });
   const shape = [batch, heads, S, depth];
   const inputs = [tf.randomNormal(shape), tf.randomNormal(shape), tf.randomNormal(shape)];
@@ -402,7 +406,9 @@ async function main() {
   printSpeedAndMemory(speed, pairs);
   const scaling: LengthResult[] = [];
   for (const S of lengths) {
-    scaling.push(await measureLength(S, settings, scalingPairs));
+    // The stride scales with S so each row keeps the same number of strided blocks.
+    const stride = Math.max(1, Math.round(speed.strideBlocks * S / length));
+    scaling.push(await measureLength(S, settings, scalingPairs, stride));
     console.log(`  S=${S} done`);
   }
   printScaling(scaling);

@@ -15,6 +15,8 @@ export interface LocalStridedSpec {
   causal: boolean;
   /** Kept blocks / all (S/b)^2 blocks that the stride is chosen to approach. */
   targetDensity: number;
+  /** The stride, given rather than chosen for the density. */
+  strideBlocks?: number;
 }
 
 export interface LocalStridedLayout {
@@ -39,8 +41,8 @@ export function localStridedLayout(spec: LocalStridedSpec): LocalStridedLayout {
   const blocks = localMask.length;
   const densityOf = (mask: number[][]) => mask.flat().reduce((sum, kept) => sum + kept, 0) / (blocks * blocks);
   // A stride of `blocks` adds nothing beyond the diagonal: the local window alone.
-  let best = {strideBlocks: blocks, error: Infinity};
-  for (let strideBlocks = 1; strideBlocks <= blocks; strideBlocks++) {
+  let best = {strideBlocks: spec.strideBlocks ?? blocks, error: Infinity};
+  for (let strideBlocks = 1; spec.strideBlocks == null && strideBlocks <= blocks; strideBlocks++) {
     const density = densityOf(localStridedMask(localMask, strideBlocks, spec.causal));
     const error = Math.abs(Math.log(density / spec.targetDensity));
     if (error < best.error) best = {strideBlocks, error};
