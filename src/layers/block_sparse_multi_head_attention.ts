@@ -210,6 +210,15 @@ export class BlockSparseMultiHeadAttention extends tfl.layers.Layer {
     });
   }
 
+  /** Generated layouts are the layer's own: their cached tables go with it. */
+  override dispose(): tfl.DisposeResult {
+    const result = super.dispose();
+    if (result.refCountAfterDispose === 0) {
+      for (const layout of this.generated.values()) layout.dispose();
+    }
+    return result;
+  }
+
   override getConfig(): tf.serialization.ConfigDict {
     const config: tf.serialization.ConfigDict = {
       numHeads: this.numHeads,
