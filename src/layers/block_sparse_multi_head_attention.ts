@@ -211,7 +211,7 @@ export class BlockSparseMultiHeadAttention extends tfl.layers.Layer {
   }
 
   /** Generated layouts are the layer's own: their cached tables go with it. */
-  override dispose(): tfl.DisposeResult {
+  override dispose(): ReturnType<tfl.layers.Layer['dispose']> {
     const result = super.dispose();
     if (result.refCountAfterDispose === 0) {
       for (const layout of this.generated.values()) layout.dispose();

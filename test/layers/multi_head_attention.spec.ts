@@ -101,7 +101,9 @@ describe(`layers: blockSparseMultiHeadAttention (seed ${seed})`, () => {
       expectThrowsWith(() => layer.apply(tf.ones([1, 20, 6])), 'blockSparseMultiHeadAttention', 'inputs', 'multiple of blockSize 8', '20');
     });
     const fixed = blockSparseMultiHeadAttention({numHeads: 1, keyDim: 4, layout: localAttentionLayout({sequenceLength: 32, blockSize: 16})});
-    tf.tidy(() => expectThrowsWith(() => fixed.apply(tf.ones([1, 48, 6])), 'inputs', 'sequence length of 32', '48'));
+    tf.tidy(() => {
+      expectThrowsWith(() => fixed.apply(tf.ones([1, 48, 6])), 'inputs', 'sequence length of 32', '48');
+    });
     disposeWeights(layer);
     disposeWeights(fixed);
   });

@@ -43,7 +43,7 @@ export function denseMultiHeadAttention(
     const q = project(w.queryKernel, w.queryBias);
     const k = project(w.keyKernel, w.keyBias);
     const v = project(w.valueKernel, w.valueBias);
-    const keyDim = q.shape[3];
+    const keyDim = q.shape[3]!;
     let mask: tf.Tensor = tf.reshape(allowed, [1, 1, S, S]);
     if (keyMask != null) mask = tf.mul(mask, tf.reshape(tf.cast(keyMask, 'float32'), [batch, 1, 1, S]));
     const scores = tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(keyDim));
