@@ -2,7 +2,8 @@
  * Generates text one character at a time: the model reads the last S
  * characters (fewer at the start, padded after them: causal attention never
  * lets a position see later ones), and the next character is drawn from
- * softmax(logits / temperature) at the last real position.
+ * softmax(logits / temperature) at the last real position, never the
+ * unknown character.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -17,11 +18,14 @@ export interface SampleOptions {
   seed?: number;
 }
 
-/** Index drawn from the probabilities of softmax(logits / temperature). */
+/**
+ * Index drawn from the probabilities of softmax(logits / temperature),
+ * never 0: the unknown character is a placeholder, not text to write.
+ */
 function draw(logits: Float32Array, temperature: number, random: () => number): number {
   let max = -Infinity;
-  for (const l of logits) max = Math.max(max, l / temperature);
-  const weights = Array.from(logits, l => Math.exp(l / temperature - max));
+  for (let i = 1; i < logits.length; i++) max = Math.max(max, logits[i] / temperature);
+  const weights = Array.from(logits, (l, i) => i === 0 ? 0 : Math.exp(l / temperature - max));
   let threshold = random() * weights.reduce((a, b) => a + b, 0);
   for (let i = 0; i < weights.length; i++) {
     threshold -= weights[i];

@@ -35,11 +35,6 @@ export class Alphabet {
     return Array.from(ids, id => id === 0 ? UNKNOWN : this.characters[id - 1]).join('');
   }
 
-  /** Whether every character of `text` is one this alphabet writes. */
-  covers(text: string): boolean {
-    return Array.from(text).every(c => c === UNKNOWN || this.index.has(c));
-  }
-
   toJSON(): AlphabetJSON {
     return {format: 'tfjs-blocksparse-charlm-alphabet/1', characters: this.characters.join('')};
   }
