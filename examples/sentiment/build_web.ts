@@ -20,6 +20,16 @@ export async function buildWebBundle(webDir = WEB_DIR): Promise<string> {
     sourcemap: true,
     outfile,
     logLevel: 'warning',
+    // tfjs-vis require()s tfjs-core, which esbuild would resolve to its CommonJS
+    // build, a second copy beside the ES modules tfjs imports: tensors of one copy
+    // then lack the other's op handler (tensor.clone() fails in tf.layers.add).
+    plugins: [{
+      name: 'one-tfjs-core',
+      setup(bundle) {
+        const esm = path.join(path.dirname(require.resolve('@tensorflow/tfjs-core/package.json')), 'dist', 'index.js');
+        bundle.onResolve({filter: /^@tensorflow\/tfjs-core$/}, () => ({path: esm}));
+      },
+    }],
     // tfjs-core's Node platform code is guarded at run time; keep it out of the bundle.
     external: ['fs', 'path', 'os', 'crypto', 'worker_threads', 'perf_hooks', 'util'],
   });
