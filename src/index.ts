@@ -30,4 +30,4 @@ export {version} from './version';
 import * as initializers from './layers/initializers';
 import * as layers from './layers/exports';
 export {initializers, layers};
-export {BlockSparseDense, BlockSparseLSTM, BlockSparseLSTMCell} from './layers/exports';
+export {BlockSparseDense, BlockSparseLSTM, BlockSparseLSTMCell, BlockSparseMultiHeadAttention} from './layers/exports';

@@ -26,6 +26,8 @@ export interface ServerOptions {
   port: number;
   dataDir?: string;
   modelsDir: string;
+  /** The page's directory; default the sentiment page's. */
+  webDir?: string;
 }
 
 /** Resolves a decoded URL path inside `root`, refusing paths that climb out of it. */
@@ -52,7 +54,7 @@ function answer(response: http.ServerResponse, status: number, text: string): vo
 
 export function startServer(options: ServerOptions): Promise<http.Server> {
   const mounts: Array<[string, string|undefined]> = [
-    ['/data/', options.dataDir], ['/models/', path.resolve(options.modelsDir)], ['/', WEB_DIR]];
+    ['/data/', options.dataDir], ['/models/', path.resolve(options.modelsDir)], ['/', options.webDir ?? WEB_DIR]];
   const server = http.createServer((request, response) => {
     const rawPath = (request.url ?? '/').split('?')[0];
     let urlPath: string;
