@@ -77,9 +77,16 @@ describe(`layers: blockSparseMultiHeadAttention (seed ${seed})`, () => {
       const xVar = tf.variable(x);
       const {value, grads} = tf.variableGrads(() => loss(sparse(xVar)), [xVar, ...weights]);
       const denseGrads = tf.grads((xs: tf.Tensor, ...ws: tf.Tensor[]) => loss(dense(xs, ws)))([x, ...weights]);
-      await expectClose(grads[xVar.name], denseGrads[0], 5e-5, 'd inputs');
+      // Gradients sum many float32 terms in different orders on the two
+      // sides: the tolerance grows with their size (the key bias's gradient
+      // is zero in exact arithmetic, so it keeps an absolute floor).
+      const expectGradientClose = async (a: tf.Tensor, b: tf.Tensor, what: string) => {
+        const largest = Array.from(await b.data() as Float32Array).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        await expectClose(a, b, Math.max(1e-4, 2e-5 * largest), what);
+      };
+      await expectGradientClose(grads[xVar.name], denseGrads[0], 'd inputs');
       for (let i = 0; i < weights.length; i++) {
-        await expectClose(grads[weights[i].name], denseGrads[i + 1], 5e-5, `d ${layer.trainableWeights[i].name}`);
+        await expectGradientClose(grads[weights[i].name], denseGrads[i + 1], `d ${layer.trainableWeights[i].name}`);
         const largest = tf.tidy(() => tf.max(tf.abs(grads[weights[i].name])));
         expect((await largest.data())[0], `${layer.trainableWeights[i].name} gets a gradient`).to.be.above(0);
         largest.dispose();
