@@ -45,6 +45,7 @@ import {formatDensity} from './products';
 import {peakMemoryOf} from './peak_memory';
 import {logLogPlot, Series} from './svg_plot';
 import {median} from './timing';
+import {withDeviceErrors} from './webgpu_errors';
 
 // Without a value, a size flag takes the issue's setting, or a tiny one with --quick (CI).
 const FLAGS = flagSpecs({
@@ -165,7 +166,9 @@ function denseContender(S: number, depth: number, causal: boolean, inputs: tf.Te
 async function firstRuns(contender: Contender, timeLimitMs: number): Promise<ContenderResult> {
   let firstRunMs: number;
   try {
-    firstRunMs = await timeOnce(contender.gradients);
+    const {value, deviceError} = await withDeviceErrors(() => timeOnce(contender.gradients));
+    if (deviceError != null) return {status: 'out of memory', reason: `WebGPU: ${deviceError}`, samplesMs: []};
+    firstRunMs = value;
   } catch (error) {
     return {status: 'out of memory', reason: (error as Error).message.split('\n')[0], samplesMs: []};
   }
