@@ -56,6 +56,12 @@ export interface BlockSparseSampledMatMulAttrs {
  * z: [B, 4 * units], hPrev and cPrev: [B, units], w: [nnzBlocks, b, b].
  * Outputs, in order: h [B, units], c [B, units] and gates [B, 4 * units],
  * the activated (i, f, g, o) kept for the backward step.
+ *
+ * With the optional `mask` [B, 1] (an RNN's timestep mask, as tfjs's rnn()
+ * applies it), a row whose mask is 0 keeps its state: h = hPrev and
+ * c = cPrev (its gates are computed all the same); other rows step as
+ * above. Folding this into the kernel saves the layer six elementwise ops
+ * per timestep forward and as many backward.
  */
 export const BlockSparseLSTMStep = 'BlockSparseLSTMStep';
 export interface BlockSparseLSTMStepInputs extends NamedTensorInfoMap {
@@ -63,6 +69,7 @@ export interface BlockSparseLSTMStepInputs extends NamedTensorInfoMap {
   hPrev: TensorInfo;
   cPrev: TensorInfo;
   w: TensorInfo;
+  mask?: TensorInfo;
 }
 export interface BlockSparseLSTMStepAttrs {
   layout: BlockLayout;
@@ -80,6 +87,11 @@ export interface BlockSparseLSTMStepAttrs {
  *
  * Outputs, in order: dz [B, 4 * units] (the gradient of z and of the gate
  * pre-activations), dhPrev [B, units], dcPrev [B, units].
+ *
+ * With the forward step's `mask` [B, 1], a row whose mask is 0 passed its
+ * state through, so its gradient passes straight back: dz = 0,
+ * dhPrev = dh, dcPrev = dc. (Its c input is then cPrev, which only enters
+ * terms multiplied by that zero.)
  */
 export const BlockSparseLSTMStepBackward = 'BlockSparseLSTMStepBackward';
 export interface BlockSparseLSTMStepBackwardInputs extends NamedTensorInfoMap {
@@ -89,6 +101,7 @@ export interface BlockSparseLSTMStepBackwardInputs extends NamedTensorInfoMap {
   gates: TensorInfo;
   cPrev: TensorInfo;
   w: TensorInfo;
+  mask?: TensorInfo;
 }
 export interface BlockSparseLSTMStepBackwardAttrs {
   layout: BlockLayout;

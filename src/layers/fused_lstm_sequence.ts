@@ -15,6 +15,11 @@
  * Semantics are those of `BlockSparseLSTM.recur` (tfjs's rnn()): a masked
  * timestep keeps the previous h and c; the recurrent dropout mask multiplies
  * the h that enters the product; goBackwards walks time in reverse.
+ *
+ * Without recurrent dropout the step kernels apply the timestep mask
+ * themselves (their `mask` input), which saves six elementwise ops per
+ * timestep each way. With it, the h a masked row keeps is not the h that
+ * entered the product, so the choice is made by tfjs ops here.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -63,8 +68,9 @@ interface StepRecord {
   cPrev: tf.Tensor;
   c: tf.Tensor;
   gates: tf.Tensor;
-  /** The step's mask, 1 where it counts, and 1 - keep; null when unmasked. */
+  /** The step's mask, 1 where it counts; null when unmasked. */
   keep: tf.Tensor|null;
+  /** 1 - keep where the mask is applied by tfjs ops here, not by the kernels; else null. */
   drop: tf.Tensor|null;
 }
 
@@ -110,20 +116,20 @@ export function fusedLSTMSequence(
   return {outputs, h: outputs[outputs.length - 1], c: parts[parts.length - 1]};
 }
 
-/** A step's tensors for `save`, in a fixed order (keep and drop last, when masked). */
+/** A step's tensors for `save`, in a fixed order (keep and drop last, when there). */
 function stepTensors(step: StepRecord): tf.Tensor[] {
-  const tensors = [step.hIn, step.cPrev, step.c, step.gates];
-  return step.keep == null ? tensors : [...tensors, step.keep, step.drop!];
+  return [step.hIn, step.cPrev, step.c, step.gates, step.keep, step.drop].filter(
+      (t): t is tf.Tensor => t != null);
 }
 
 /** The steps again, with the tape's saved copies of their tensors. */
 function restoreSteps(steps: StepRecord[], saved: tf.Tensor[]): StepRecord[] {
   let next = 0;
+  const take = (t: tf.Tensor|null) => t == null ? null : saved[next++];
   return steps.map(step => {
     const [hIn, cPrev, c, gates] = saved.slice(next, next + 4);
     next += 4;
-    const [keep, drop] = step.keep == null ? [null, null] : [saved[next], saved[next + 1]];
-    if (keep != null) next += 2;
+    const keep = take(step.keep), drop = take(step.drop);
     return {time: step.time, hIn, cPrev, c, gates, keep, drop};
   });
 }
@@ -134,7 +140,8 @@ function forward(
     {steps: StepRecord[], outputs: tf.Tensor[], c: tf.Tensor} {
   const zs = splitTime(projected);
   const keeps = keep == null ? null : splitTime(keep);
-  const drops = keep == null ? null : splitTime(tf.sub(1, keep));
+  // The kernels keep a masked row's state unless recurrent dropout changed the h they read.
+  const drops = keep == null || stateMask == null ? null : splitTime(tf.sub(1, keep));
   const order = zs.map((_, t) => t);
   if (args.goBackwards) order.reverse();
   const attrs = toNamedAttrMap(BlockSparseLSTMStep, {layout: args.layout} as BlockSparseLSTMStepAttrs);
@@ -143,13 +150,13 @@ function forward(
   let h = h0, c = c0;
   for (const t of order) {
     const hIn = stateMask == null ? h : tf.mul(h, stateMask);
-    const [hNew, cNew, gates] = tf.engine().runKernel(
-                                    BlockSparseLSTMStep, {z: zs[t], hPrev: hIn, cPrev: c, w}, attrs) as
-        tf.Tensor[];
     const stepKeep = keeps?.[t] ?? null, stepDrop = drops?.[t] ?? null;
+    const inputs: tf.NamedTensorMap = {z: zs[t], hPrev: hIn, cPrev: c, w};
+    if (stepKeep != null && stepDrop == null) inputs.mask = stepKeep;
+    const [hNew, cNew, gates] = tf.engine().runKernel(BlockSparseLSTMStep, inputs, attrs) as tf.Tensor[];
     steps.push({time: t, hIn, cPrev: c, c: cNew, gates, keep: stepKeep, drop: stepDrop});
-    h = stepKeep == null ? hNew : select(stepKeep, stepDrop!, hNew, h);
-    c = stepKeep == null ? cNew : select(stepKeep, stepDrop!, cNew, c);
+    h = stepDrop == null ? hNew : select(stepKeep!, stepDrop, hNew, h);
+    c = stepDrop == null ? cNew : select(stepKeep!, stepDrop, cNew, c);
     if (args.returnSequences) outputs.push(h);
   }
   if (!args.returnSequences) outputs.push(h);
@@ -174,22 +181,24 @@ function backward(
     const step = steps[position];
     const upstream = dyOfH(position);
     const dhOut: tf.Tensor = dh == null ? upstream! : upstream == null ? dh : tf.add(dh, upstream);
-    // A masked step passed its previous state through: that share of the
-    // gradient goes straight back, the rest through the step.
-    const dhNew = step.keep == null ? dhOut : tf.mul(dhOut, step.keep);
-    const dcNew = step.keep == null ? dc : tf.mul(dc, step.keep);
-    const [dz, dhIn, dcPrev] = tf.engine().runKernel(
-                                   BlockSparseLSTMStepBackward,
-                                   {dh: dhNew, dc: dcNew, c: step.c, gates: step.gates, cPrev: step.cPrev, w},
-                                   attrs) as tf.Tensor[];
+    // A masked row passed its previous state through: that share of the
+    // gradient goes straight back, the rest through the step. The kernel
+    // does this itself when it applied the mask.
+    const selectedHere = step.drop != null;
+    const dhNew = selectedHere ? tf.mul(dhOut, step.keep!) : dhOut;
+    const dcNew = selectedHere ? tf.mul(dc, step.keep!) : dc;
+    const inputs: tf.NamedTensorMap = {dh: dhNew, dc: dcNew, c: step.c, gates: step.gates, cPrev: step.cPrev, w};
+    if (step.keep != null && !selectedHere) inputs.mask = step.keep;
+    const [dz, dhIn, dcPrev] =
+        tf.engine().runKernel(BlockSparseLSTMStepBackward, inputs, attrs) as tf.Tensor[];
     dzByTime[step.time] = dz;
     const dhPrev = stateMask == null ? dhIn : tf.mul(dhIn, stateMask);
-    if (step.keep == null) {
-      dh = dhPrev;
-      dc = dcPrev;
-    } else {
+    if (selectedHere) {
       dh = tf.add(dhPrev, tf.mul(dhOut, step.drop!));
       dc = tf.add(dcPrev, tf.mul(dc, step.drop!));
+    } else {
+      dh = dhPrev;
+      dc = dcPrev;
     }
   }
   // Rows of both operands in the same (run) order: hIn_t pairs with dz_t.

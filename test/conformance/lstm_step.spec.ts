@@ -12,10 +12,11 @@ import {blockSparseLSTMStep} from '../../ops/block_sparse_lstm_step';
 import {BlockLayout} from '../../src/layout/block_layout';
 import {balancedRandomLayout} from '../../src/layout/generators';
 import {tileColumns} from '../../src/layout/tile_columns';
-import {lstmStep64, lstmStepGradients64, StepInputs} from '../util/lstm_reference';
+import {lstmStep64, lstmStepGradients64} from '../util/lstm_reference';
+import {randomStep, stepTensors} from '../util/lstm_steps';
 import {conformanceLayouts, NamedLayout} from '../util/layouts';
 import {createRng, freshSeed, randomNormal, Rng} from '../util/random';
-import {blocksFromDense, denseFromBlocks, relativeError} from '../util/reference';
+import {blocksFromDense, relativeError} from '../util/reference';
 
 import {TOLERANCE} from './cases';
 
@@ -37,30 +38,6 @@ function stepLayouts(blockRows: number, blockSize: number, rng: Rng): NamedLayou
   ];
 }
 
-interface StepCase extends StepInputs {
-  w: Float32Array;
-  layout: BlockLayout;
-}
-
-function randomStep(layout: BlockLayout, batch: number, rng: Rng): StepCase {
-  const units = layout.inputSize, b = layout.blockSize;
-  // Weights scaled so the gates are neither all saturated nor all linear.
-  const w = randomNormal(layout.nnzBlocks * b * b, rng).map(v => v / Math.sqrt(units));
-  return {
-    z: randomNormal(batch * 4 * units, rng), hPrev: randomNormal(batch * units, rng),
-    cPrev: randomNormal(batch * units, rng), u: denseFromBlocks(w, layout), w, layout, batch, units,
-  };
-}
-
-function tensorsOf(s: StepCase): tf.Tensor[] {
-  return [
-    tf.tensor2d(s.z as Float32Array, [s.batch, 4 * s.units]),
-    tf.tensor2d(s.hPrev as Float32Array, [s.batch, s.units]),
-    tf.tensor2d(s.cPrev as Float32Array, [s.batch, s.units]),
-    tf.tensor3d(s.w, s.layout.weightShape),
-  ];
-}
-
 describe(`fused LSTM step on ${process.env.TFJS_BACKEND ?? 'cpu'}`, () => {
   for (const grid of STEP_GRIDS) {
     const seed = freshSeed();
@@ -72,7 +49,7 @@ describe(`fused LSTM step on ${process.env.TFJS_BACKEND ?? 'cpu'}`, () => {
       it(`h and c match the float64 reference: ${label}`, async () => {
         for (const batch of BATCHES) {
           const s = randomStep(layout, batch, rng);
-          const inputs = tensorsOf(s);
+          const inputs = stepTensors(s);
           const [h, c] = blockSparseLSTMStep(inputs[0], inputs[1], inputs[2], inputs[3], layout);
           expect(h.shape).to.deep.equal([batch, s.units]);
           expect(c.shape).to.deep.equal([batch, s.units]);
@@ -88,7 +65,7 @@ describe(`fused LSTM step on ${process.env.TFJS_BACKEND ?? 'cpu'}`, () => {
           const s = randomStep(layout, batch, rng);
           const rh = randomNormal(batch * s.units, rng), rc = randomNormal(batch * s.units, rng);
           const rhT = tf.tensor2d(rh, [batch, s.units]), rcT = tf.tensor2d(rc, [batch, s.units]);
-          const inputs = tensorsOf(s);
+          const inputs = stepTensors(s);
           const grads = tf.grads((z, h, c, w) => {
             const [hNew, cNew] = blockSparseLSTMStep(z, h, c, w, layout);
             return tf.add(tf.sum(tf.mul(hNew, rhT)), tf.sum(tf.mul(cNew, rcT)));

@@ -12,42 +12,25 @@ import {blockSparseLSTMStep} from '../../ops/block_sparse_lstm_step';
 import {BlockLayout} from '../../src/layout/block_layout';
 import {TOLERANCE} from '../conformance/cases';
 import {conformanceLayouts} from '../util/layouts';
-import {lstmStep64, lstmStepGradients64, StepInputs} from '../util/lstm_reference';
+import {lstmStep64, lstmStepGradients64} from '../util/lstm_reference';
+import {randomStep, StepCase, stepTensors} from '../util/lstm_steps';
 import {createRng, freshSeed, randomNormal, Rng} from '../util/random';
 import {errorOfRawOp, nativeAddon, runRawOp} from '../util/raw_ops';
-import {blocksFromDense, denseFromBlocks, relativeError} from '../util/reference';
+import {blocksFromDense, relativeError} from '../util/reference';
 
 /** Rows of one task of the native product (block_products_impl.h, kTaskRows). */
 const TASK_ROWS = 48;
 /** Row tasks per thread from which each task runs all output columns (kRowTasksPerThread). */
 const ROW_TASKS_PER_THREAD = 4;
 
-interface Step extends StepInputs {
-  w: Float32Array;
-  layout: BlockLayout;
-}
-
-function randomStep(layout: BlockLayout, batch: number, rng: Rng): Step {
-  const units = layout.inputSize, b = layout.blockSize;
-  const w = randomNormal(layout.nnzBlocks * b * b, rng).map(v => v / Math.sqrt(units));
-  return {
-    z: randomNormal(batch * 4 * units, rng), hPrev: randomNormal(batch * units, rng),
-    cPrev: randomNormal(batch * units, rng), u: denseFromBlocks(w, layout), w, layout, batch, units,
-  };
-}
-
-function tensorsOf(s: Step): tf.Tensor[] {
-  return [
-    tf.tensor2d(s.z as Float32Array, [s.batch, 4 * s.units]),
-    tf.tensor2d(s.hPrev as Float32Array, [s.batch, s.units]),
-    tf.tensor2d(s.cPrev as Float32Array, [s.batch, s.units]),
-    tf.tensor3d(s.w, s.layout.weightShape),
-  ];
+/** The ops' "no mask": a float32 [0] (TF ops have no optional inputs). */
+function noMask(): tf.Tensor {
+  return tf.zeros([0]);
 }
 
 /** Forward and all four gradients of sum(h * rh + c * rc) against the float64 reference. */
-async function expectStepMatchesReference(s: Step, rng: Rng, at: string): Promise<void> {
-  const inputs = tensorsOf(s);
+async function expectStepMatchesReference(s: StepCase, rng: Rng, at: string): Promise<void> {
+  const inputs = stepTensors(s);
   const [h, c] = blockSparseLSTMStep(inputs[0], inputs[1], inputs[2], inputs[3], s.layout);
   const expected = lstmStep64(s);
   expect(relativeError(await h.data(), expected.h), `h, ${at}`).to.be.below(TOLERANCE);
@@ -102,15 +85,15 @@ describe('tensorflow native LSTM step', () => {
        const rng = createRng(seed);
        const empty = BlockLayout.fromMask([[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]], 8);
        const s = randomStep(empty, 5, rng);
-       const [z, hPrev, cPrev, w] = tensorsOf(s);
-       const forwardIn = [z, hPrev, cPrev, w, ...tableTensors(empty.columnTable)];
+       const [z, hPrev, cPrev, w] = stepTensors(s);
+       const forwardIn = [z, hPrev, cPrev, w, noMask(), ...tableTensors(empty.columnTable)];
        const [h, c, gates] = runRawOp(nativeAddon().lstmStepOp, [], forwardIn, 3);
        const expected = lstmStep64(s);
        expect(relativeError(await h.data(), expected.h), `h (seed ${seed})`).to.be.below(TOLERANCE);
        expect(relativeError(await c.data(), expected.c), `c (seed ${seed})`).to.be.below(TOLERANCE);
        const rh = randomNormal(5 * 16, rng), rc = randomNormal(5 * 16, rng);
        const backwardIn = [
-         tf.tensor2d(rh, [5, 16]), tf.tensor2d(rc, [5, 16]), c, gates, cPrev, w,
+         tf.tensor2d(rh, [5, 16]), tf.tensor2d(rc, [5, 16]), c, gates, cPrev, w, noMask(),
          ...tableTensors(empty.rowTable)
        ];
        const [dz, dhPrev, dcPrev] = runRawOp(nativeAddon().lstmStepBackwardOp, [], backwardIn, 3);
@@ -124,7 +107,7 @@ describe('tensorflow native LSTM step', () => {
 
   it('a batch of no rows', async () => {
     const layout = BlockLayout.fromMask([[1, 0, 0, 1, 0, 1, 1, 0], [0, 1, 1, 0, 1, 0, 0, 1]], 8);
-    const inputs = tensorsOf(randomStep(layout, 0, createRng(freshSeed())));
+    const inputs = stepTensors(randomStep(layout, 0, createRng(freshSeed())));
     const [h, c] = blockSparseLSTMStep(inputs[0], inputs[1], inputs[2], inputs[3], layout);
     expect([h.shape, c.shape]).to.deep.equal([[0, 16], [0, 16]]);
     const grads = tf.grads((z, hPrev, cPrev, w) => {
@@ -155,7 +138,7 @@ describe('tensorflow native LSTM step', () => {
     const cPrev = randomNormal(batch * units, rng);
     const inputs = [
       tf.tensor2d(z, [batch, 4 * units]), tf.zeros([batch, units]), tf.tensor2d(cPrev, [batch, units]),
-      tf.tensor3d(randomNormal(layout.nnzBlocks * 32 * 32, rng), layout.weightShape),
+      tf.tensor3d(randomNormal(layout.nnzBlocks * 32 * 32, rng), layout.weightShape), noMask(),
       ...tableTensors(layout.columnTable)
     ];
     const outputs = runRawOp(nativeAddon().lstmStepOp, [], inputs, 3);
@@ -190,23 +173,32 @@ describe('tensorflow native LSTM step', () => {
 
   describe('TfjsBlockSparseLSTMStep rejects', () => {
     interface StepInputShapes {
-      z?: number[], h?: number[], c?: number[], w?: number[], ptr?: number[], other?: number[],
-      block?: number[], zDtype?: 'float32'|'int32'
+      z?: number[], h?: number[], c?: number[], w?: number[], mask?: number[], ptr?: number[],
+      other?: number[], block?: number[], zDtype?: 'float32'|'int32'
     }
     const step = (bad: StepInputShapes) => errorOfRawOp(nativeAddon().lstmStepOp, [], () => [
       tf.zeros(bad.z ?? [3, 64], bad.zDtype ?? 'float32'), tf.zeros(bad.h ?? [3, 16]),
-      tf.zeros(bad.c ?? [3, 16]), tf.zeros(bad.w ?? [8, 8, 8]), int(bad.ptr ?? list(column.ptr)),
-      int(bad.other ?? list(column.other)), int(bad.block ?? list(column.block))
+      tf.zeros(bad.c ?? [3, 16]), tf.zeros(bad.w ?? [8, 8, 8]), tf.zeros(bad.mask ?? [0]),
+      int(bad.ptr ?? list(column.ptr)), int(bad.other ?? list(column.other)),
+      int(bad.block ?? list(column.block))
     ], 3);
 
-    it('nothing in the valid call the cases start from', () => {
-      const inputs = [
-        tf.zeros([3, 64]), tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([8, 8, 8]),
-        ...tableTensors(column)
-      ];
-      const outputs = runRawOp(nativeAddon().lstmStepOp, [], inputs, 3);
-      expect(outputs.map(t => t.shape)).to.deep.equal([[3, 16], [3, 16], [3, 64]]);
-      tf.dispose([...inputs, ...outputs]);
+    it('nothing in the valid calls the cases start from (without a mask and with one)', () => {
+      for (const mask of [noMask(), tf.ones([3, 1])]) {
+        const inputs = [
+          tf.zeros([3, 64]), tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([8, 8, 8]), mask,
+          ...tableTensors(column)
+        ];
+        const outputs = runRawOp(nativeAddon().lstmStepOp, [], inputs, 3);
+        expect(outputs.map(t => t.shape)).to.deep.equal([[3, 16], [3, 16], [3, 64]]);
+        tf.dispose([...inputs, ...outputs]);
+      }
+    });
+    it('a mask that is neither [batch, 1] nor [0]', () => {
+      expect(step({mask: [3]})).to.match(/input 'mask' must have rank 2, but got shape \[3\]/);
+      expect(step({mask: [2, 1]}))
+          .to.match(/input 'mask' must have shape \[3,1\] \(one value per row, or \[0\] for no mask\), but got \[2,1\]/);
+      expect(step({mask: [3, 2]})).to.match(/input 'mask' must have shape \[3,1\]/);
     });
     it('a rank-1 h_prev', () => {
       expect(step({h: [16]})).to.match(/input 'h_prev' must have rank 2, but got shape \[16\]/);
@@ -257,24 +249,30 @@ describe('tensorflow native LSTM step', () => {
   describe('TfjsBlockSparseLSTMStepBackward rejects', () => {
     interface BackwardInputShapes {
       dh?: number[], dc?: number[], c?: number[], gates?: number[], cPrev?: number[], w?: number[],
-      ptr?: number[], other?: number[], block?: number[]
+      mask?: number[], ptr?: number[], other?: number[], block?: number[]
     }
     const backward = (bad: BackwardInputShapes) =>
         errorOfRawOp(nativeAddon().lstmStepBackwardOp, [], () => [
           tf.zeros(bad.dh ?? [3, 16]), tf.zeros(bad.dc ?? [3, 16]), tf.zeros(bad.c ?? [3, 16]),
           tf.zeros(bad.gates ?? [3, 64]), tf.zeros(bad.cPrev ?? [3, 16]), tf.zeros(bad.w ?? [8, 8, 8]),
-          int(bad.ptr ?? list(row.ptr)), int(bad.other ?? list(row.other)),
+          tf.zeros(bad.mask ?? [0]), int(bad.ptr ?? list(row.ptr)), int(bad.other ?? list(row.other)),
           int(bad.block ?? list(row.block))
         ], 3);
 
-    it('nothing in the valid call the cases start from', () => {
-      const inputs = [
-        tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([3, 64]), tf.zeros([3, 16]),
-        tf.zeros([8, 8, 8]), ...tableTensors(row)
-      ];
-      const outputs = runRawOp(nativeAddon().lstmStepBackwardOp, [], inputs, 3);
-      expect(outputs.map(t => t.shape)).to.deep.equal([[3, 64], [3, 16], [3, 16]]);
-      tf.dispose([...inputs, ...outputs]);
+    it('nothing in the valid calls the cases start from (without a mask and with one)', () => {
+      for (const mask of [noMask(), tf.ones([3, 1])]) {
+        const inputs = [
+          tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([3, 64]), tf.zeros([3, 16]),
+          tf.zeros([8, 8, 8]), mask, ...tableTensors(row)
+        ];
+        const outputs = runRawOp(nativeAddon().lstmStepBackwardOp, [], inputs, 3);
+        expect(outputs.map(t => t.shape)).to.deep.equal([[3, 64], [3, 16], [3, 16]]);
+        tf.dispose([...inputs, ...outputs]);
+      }
+    });
+    it('a mask that is not [batch, 1] (nor [0])', () => {
+      expect(backward({mask: [1, 3]}))
+          .to.match(/input 'mask' must have shape \[3,1\] \(one value per row, or \[0\] for no mask\), but got \[1,3\]/);
     });
     it('a rank-3 dh', () => {
       expect(backward({dh: [1, 3, 16]})).to.match(/input 'dh' must have rank 2, but got shape \[1,3,16\]/);

@@ -77,3 +77,47 @@ export function lstmStepGradients64(
     du: matMul64(s.hPrev, [batch, units], dz, [batch, 4 * units], true, false),
   };
 }
+
+/**
+ * The step with a timestep mask (one value per row): a row whose mask is 0
+ * keeps its state (h = hPrev, c = cPrev); its gates are computed all the
+ * same.
+ */
+export function maskedLSTMStep64(s: StepInputs, mask: ArrayLike<number>): StepForward {
+  const {h, c, gates} = lstmStep64(s);
+  forMaskedRows(s, mask, (first, end) => {
+    for (let k = first; k < end; k++) [h[k], c[k]] = [s.hPrev[k], s.cPrev[k]];
+  });
+  return {h, c, gates};
+}
+
+/**
+ * Gradients of sum(h * rh + c * rc) through the masked step: a kept row's
+ * h and c are its hPrev and cPrev, so rh and rc pass straight back and its
+ * dz is 0; the other rows as without a mask.
+ */
+export function maskedLSTMStepGradients64(
+    s: StepInputs, mask: ArrayLike<number>, rh: ArrayLike<number>,
+    rc: ArrayLike<number>): StepGradients {
+  const steppedOnly = (r: ArrayLike<number>) => {
+    const out = Float64Array.from(r);
+    forMaskedRows(s, mask, (first, end) => out.fill(0, first, end));
+    return out;
+  };
+  const gradients = lstmStepGradients64(s, steppedOnly(rh), steppedOnly(rc));
+  forMaskedRows(s, mask, (first, end) => {
+    for (let k = first; k < end; k++) {
+      gradients.dhPrev[k] += rh[k];
+      gradients.dcPrev[k] += rc[k];
+    }
+  });
+  return gradients;
+}
+
+/** Calls `body` with the state index range [first, end) of each row whose mask is 0. */
+function forMaskedRows(
+    s: StepInputs, mask: ArrayLike<number>, body: (first: number, end: number) => void): void {
+  for (let m = 0; m < s.batch; m++) {
+    if (mask[m] === 0) body(m * s.units, (m + 1) * s.units);
+  }
+}

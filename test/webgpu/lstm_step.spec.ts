@@ -15,27 +15,14 @@ import {toNamedAttrMap} from '../../src/kernels/define_kernel';
 import {layoutTables} from '../../src/kernels/webgpu/gpu_tables';
 import {BlockLayout} from '../../src/layout/block_layout';
 import {balancedRandomLayout} from '../../src/layout/generators';
-import {lstmStep64, lstmStepGradients64, StepInputs} from '../util/lstm_reference';
+import {lstmStep64, lstmStepGradients64, maskedLSTMStep64, maskedLSTMStepGradients64} from '../util/lstm_reference';
+import {randomRowMask, randomStep, StepCase, stepTensors} from '../util/lstm_steps';
 import {createRng, freshSeed, randomNormal, Rng} from '../util/random';
-import {denseFromBlocks, relativeError} from '../util/reference';
+import {relativeError} from '../util/reference';
 
 import {backend, expectNoGpuErrors, programsRunBy} from './gpu_checks';
 
 const TOLERANCE = 1e-5;
-
-interface Step extends StepInputs {
-  w: Float32Array;
-  layout: BlockLayout;
-}
-
-function randomStep(layout: BlockLayout, batch: number, rng: Rng): Step {
-  const units = layout.inputSize, b = layout.blockSize;
-  const w = randomNormal(layout.nnzBlocks * b * b, rng).map(v => v / Math.sqrt(units));
-  return {
-    z: randomNormal(batch * 4 * units, rng), hPrev: randomNormal(batch * units, rng),
-    cPrev: randomNormal(batch * units, rng), u: denseFromBlocks(w, layout), w, layout, batch, units,
-  };
-}
 
 /** [h, c, gates] of the forward kernel and [dz, dhPrev, dcPrev] of the backward, as arrays. */
 interface KernelRun {
@@ -46,23 +33,22 @@ interface KernelRun {
 }
 
 /** Both kernels of one step, called directly (upstream gradients dh, dc), on a clean error scope. */
-async function runKernels(s: Step, dh: Float32Array, dc: Float32Array): Promise<KernelRun> {
+async function runKernels(
+    s: StepCase, dh: Float32Array, dc: Float32Array, mask?: Float32Array): Promise<KernelRun> {
   const {batch, units, layout} = s;
-  const z = tf.tensor2d(s.z as Float32Array, [batch, 4 * units]);
-  const hPrev = tf.tensor2d(s.hPrev as Float32Array, [batch, units]);
-  const cPrev = tf.tensor2d(s.cPrev as Float32Array, [batch, units]);
-  const w = tf.tensor3d(s.w, layout.weightShape);
+  const [z, hPrev, cPrev, w] = stepTensors(s);
   const dhT = tf.tensor2d(dh, [batch, units]), dcT = tf.tensor2d(dc, [batch, units]);
+  const maskInput: tf.NamedTensorMap = mask == null ? {} : {mask: tf.tensor2d(mask, [batch, 1])};
   const forward = await expectNoGpuErrors(() => programsRunBy(() => tf.engine().runKernel(
-      BlockSparseLSTMStep, {z, hPrev, cPrev, w},
+      BlockSparseLSTMStep, {z, hPrev, cPrev, w, ...maskInput},
       toNamedAttrMap(BlockSparseLSTMStep, {layout})) as tf.Tensor[]));
   const [, c, gates] = forward.result;
   const backward = await expectNoGpuErrors(() => programsRunBy(() => tf.engine().runKernel(
-      BlockSparseLSTMStepBackward, {dh: dhT, dc: dcT, c, gates, cPrev, w},
+      BlockSparseLSTMStepBackward, {dh: dhT, dc: dcT, c, gates, cPrev, w, ...maskInput},
       toNamedAttrMap(BlockSparseLSTMStepBackward, {layout})) as tf.Tensor[]));
   const outputs = [...forward.result, ...backward.result];
   const values = await Promise.all(outputs.map(t => t.data() as Promise<Float32Array>));
-  tf.dispose([z, hPrev, cPrev, w, dhT, dcT, ...outputs]);
+  tf.dispose([z, hPrev, cPrev, w, dhT, dcT, ...Object.values(maskInput), ...outputs]);
   return {
     forward: values.slice(0, 3),
     backward: values.slice(3),
@@ -72,7 +58,7 @@ async function runKernels(s: Step, dh: Float32Array, dc: Float32Array): Promise<
 }
 
 /** Every output of both kernels against the float64 reference (norm-wise). */
-async function checkStep(s: Step, rng: Rng): Promise<KernelRun> {
+async function checkStep(s: StepCase, rng: Rng): Promise<KernelRun> {
   const dh = randomNormal(s.batch * s.units, rng), dc = randomNormal(s.batch * s.units, rng);
   const run = await runKernels(s, dh, dc);
   const expected = lstmStep64(s), gradients = lstmStepGradients64(s, dh, dc);
@@ -151,6 +137,24 @@ describe('webgpu: fused LSTM step', () => {
     }
   });
 
+  it('with a timestep mask: the same programs forward, one more backward for dhPrev', async () => {
+    const rng = createRng(freshSeed());
+    const layout = balancedRandomLayout({inputSize: 32, outputSize: 128, blockSize: 16, density: 0.5, seed: 3});
+    const s = randomStep(layout, 11, rng), mask = randomRowMask(11, rng);
+    const dh = randomNormal(11 * 32, rng), dc = randomNormal(11 * 32, rng);
+    const run = await runKernels(s, dh, dc, mask);
+    expect(run.forwardPrograms, 'forward').to.deep.equal(
+        ['BlockSparseMatMulProgram', 'LSTMCellProgram', 'LSTMHiddenProgram']);
+    expect(run.backwardPrograms, 'backward').to.deep.equal([
+      'LSTMGateGradientsProgram', 'LSTMCellGradientProgram', 'BlockSparseMatMulProgram',
+      'MaskedRowsProgram',
+    ]);
+    const expected = maskedLSTMStep64(s, mask), gradients = maskedLSTMStepGradients64(s, mask, dh, dc);
+    expect(relativeError(run.forward[0], expected.h), 'h').to.be.below(TOLERANCE);
+    expect(relativeError(run.backward[1], gradients.dhPrev), 'dhPrev').to.be.below(TOLERANCE);
+    layout.dispose();
+  });
+
   it('a heavy block column: the gate epilogue runs after the segment sum', async () => {
     const rng = createRng(freshSeed());
     const layout = heavyColumnLayout(6, 14, 8);
@@ -187,7 +191,7 @@ describe('webgpu: fused LSTM step', () => {
         for (let u = 0; u < units; u++) z[(m * 4 + gate) * units + u] = values[(m * units + u) % values.length];
       }
     }
-    const s: Step = {
+    const s: StepCase = {
       z, hPrev: new Float32Array(batch * units), cPrev: new Float32Array(batch * units),
       w: randomNormal(layout.nnzBlocks * 64, createRng(freshSeed())), layout, batch, units, u: [],
     };

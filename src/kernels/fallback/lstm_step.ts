@@ -14,22 +14,41 @@ import {defineKernel, KernelArgs} from '../define_kernel';
 
 const GATES = 4;
 
-/** [h, c, gates] of one step. */
+/** Where the row steps (mask != 0, [B, 1]) `stepped`, else `kept`; `stepped` without a mask. */
+function selectRows(mask: tf.Tensor|undefined, stepped: tf.Tensor, kept: tf.Tensor): tf.Tensor {
+  return mask == null ? stepped : tf.where(tf.notEqual(mask, 0), stepped, kept);
+}
+
+/** [h, c, gates] of one step; rows whose `mask` is 0 keep hPrev and cPrev. */
 export function lstmStepComposed(
-    z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor, w: tf.Tensor,
-    layout: BlockLayout): [tf.Tensor, tf.Tensor, tf.Tensor] {
+    z: tf.Tensor, hPrev: tf.Tensor, cPrev: tf.Tensor, w: tf.Tensor, layout: BlockLayout,
+    mask?: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
     const a = tf.add(z, blockSparseMatMul(hPrev, w, layout));
     const [ai, af, ag, ao] = tf.split(a, GATES, 1);
     const i = tf.sigmoid(ai), f = tf.sigmoid(af), g = tf.tanh(ag), o = tf.sigmoid(ao);
     const c = tf.add(tf.mul(f, cPrev), tf.mul(i, g));
     const h = tf.mul(o, tf.tanh(c));
-    return [h, c, tf.concat([i, f, g, o], 1)] as [tf.Tensor, tf.Tensor, tf.Tensor];
+    return [selectRows(mask, h, hPrev), selectRows(mask, c, cPrev), tf.concat([i, f, g, o], 1)] as
+        [tf.Tensor, tf.Tensor, tf.Tensor];
   });
 }
 
-/** [dz, dhPrev, dcPrev] of one step. */
+/** [dz, dhPrev, dcPrev] of one step; rows whose `mask` is 0 pass dh and dc back. */
 export function lstmStepBackwardComposed(
+    dh: tf.Tensor, dc: tf.Tensor, c: tf.Tensor, gates: tf.Tensor, cPrev: tf.Tensor,
+    w: tf.Tensor, layout: BlockLayout, mask?: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  if (mask == null) return lstmStepBackwardUnmasked(dh, dc, c, gates, cPrev, w, layout);
+  return tf.tidy(() => {
+    const steps = tf.notEqual(mask, 0), zeros = tf.zerosLike(dh);
+    const [dz, dhPrev, dcPrev] = lstmStepBackwardUnmasked(
+        tf.where(steps, dh, zeros), tf.where(steps, dc, zeros), c, gates, cPrev, w, layout);
+    return [dz, tf.where(steps, dhPrev, dh), tf.where(steps, dcPrev, dc)] as
+        [tf.Tensor, tf.Tensor, tf.Tensor];
+  });
+}
+
+function lstmStepBackwardUnmasked(
     dh: tf.Tensor, dc: tf.Tensor, c: tf.Tensor, gates: tf.Tensor, cPrev: tf.Tensor,
     w: tf.Tensor, layout: BlockLayout): [tf.Tensor, tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
@@ -50,24 +69,27 @@ export function lstmStepBackwardComposed(
 }
 
 // The engine hands kernels the input tensors themselves, so public ops apply.
-function stepKernel({inputs, attrs}: KernelArgs<typeof BlockSparseLSTMStep, tf.KernelBackend>) {
-  const {z, hPrev, cPrev, w} = inputs;
+/** The composed step as a kernel function (also the tensorflow kernel's non-native path). */
+export function lstmStepComposedKernel({inputs, attrs}: KernelArgs<typeof BlockSparseLSTMStep, tf.KernelBackend>) {
+  const {z, hPrev, cPrev, w, mask} = inputs;
   return lstmStepComposed(
-      z as tf.Tensor, hPrev as tf.Tensor, cPrev as tf.Tensor, w as tf.Tensor, attrs.layout);
+      z as tf.Tensor, hPrev as tf.Tensor, cPrev as tf.Tensor, w as tf.Tensor, attrs.layout,
+      mask as tf.Tensor | undefined);
 }
 
-function backwardKernel(
+/** The composed backward as a kernel function. */
+export function lstmStepBackwardComposedKernel(
     {inputs, attrs}: KernelArgs<typeof BlockSparseLSTMStepBackward, tf.KernelBackend>) {
-  const {dh, dc, c, gates, cPrev, w} = inputs;
+  const {dh, dc, c, gates, cPrev, w, mask} = inputs;
   return lstmStepBackwardComposed(
       dh as tf.Tensor, dc as tf.Tensor, c as tf.Tensor, gates as tf.Tensor, cPrev as tf.Tensor,
-      w as tf.Tensor, attrs.layout);
+      w as tf.Tensor, attrs.layout, mask as tf.Tensor | undefined);
 }
 
 /** The composed step kernels for `backendName`. */
 export function composedLSTMStepKernelConfigs(backendName: string): tf.KernelConfig[] {
   return [
-    defineKernel(BlockSparseLSTMStep, backendName, stepKernel),
-    defineKernel(BlockSparseLSTMStepBackward, backendName, backwardKernel),
+    defineKernel(BlockSparseLSTMStep, backendName, lstmStepComposedKernel),
+    defineKernel(BlockSparseLSTMStepBackward, backendName, lstmStepBackwardComposedKernel),
   ];
 }

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseLSTMStep} from '../../kernel_names';
 import {defineKernel, KernelArgs} from '../define_kernel';
-import {lstmStepComposed} from '../fallback/lstm_step';
+import {lstmStepComposedKernel} from '../fallback/lstm_step';
 
 import {nativeAddonFor} from './kernel_path';
 import {nativeLSTMStep} from './native_products';
@@ -17,12 +17,9 @@ import type {TFNodeBackend} from './tf_ops';
 export function blockSparseLSTMStepTensorflow(
     {inputs, attrs, backend}: KernelArgs<typeof BlockSparseLSTMStep, TFNodeBackend>):
     [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo] {
-  const {z, hPrev, cPrev, w} = inputs;
   const addon = nativeAddonFor(backend);
-  if (addon != null) return nativeLSTMStep(backend, addon, z, hPrev, cPrev, w, attrs.layout);
-  // The engine hands kernels the input tensors themselves, so public ops apply.
-  return lstmStepComposed(
-      z as tf.Tensor, hPrev as tf.Tensor, cPrev as tf.Tensor, w as tf.Tensor, attrs.layout);
+  if (addon != null) return nativeLSTMStep(backend, addon, inputs, attrs.layout);
+  return lstmStepComposedKernel({inputs, attrs, backend});
 }
 
 export const blockSparseLSTMStepTensorflowConfig =

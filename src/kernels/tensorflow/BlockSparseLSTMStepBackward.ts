@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseLSTMStepBackward} from '../../kernel_names';
 import {defineKernel, KernelArgs} from '../define_kernel';
-import {lstmStepBackwardComposed} from '../fallback/lstm_step';
+import {lstmStepBackwardComposedKernel} from '../fallback/lstm_step';
 
 import {nativeAddonFor} from './kernel_path';
 import {nativeLSTMStepBackward} from './native_products';
@@ -16,15 +16,9 @@ import type {TFNodeBackend} from './tf_ops';
 export function blockSparseLSTMStepBackwardTensorflow(
     {inputs, attrs, backend}: KernelArgs<typeof BlockSparseLSTMStepBackward, TFNodeBackend>):
     [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo] {
-  const {dh, dc, c, gates, cPrev, w} = inputs;
   const addon = nativeAddonFor(backend);
-  if (addon != null) {
-    return nativeLSTMStepBackward(backend, addon, dh, dc, c, gates, cPrev, w, attrs.layout);
-  }
-  // The engine hands kernels the input tensors themselves, so public ops apply.
-  return lstmStepBackwardComposed(
-      dh as tf.Tensor, dc as tf.Tensor, c as tf.Tensor, gates as tf.Tensor, cPrev as tf.Tensor,
-      w as tf.Tensor, attrs.layout);
+  if (addon != null) return nativeLSTMStepBackward(backend, addon, inputs, attrs.layout);
+  return lstmStepBackwardComposedKernel({inputs, attrs, backend});
 }
 
 export const blockSparseLSTMStepBackwardTensorflowConfig = defineKernel(

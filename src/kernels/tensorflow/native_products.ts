@@ -5,6 +5,7 @@
  */
 import type {Tensor, TensorInfo} from '@tensorflow/tfjs-core';
 
+import type {BlockSparseLSTMStepBackwardInputs, BlockSparseLSTMStepInputs} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
 import type {LookupTable} from '../../layout/lookup_tables';
 
@@ -31,6 +32,8 @@ interface NativeTables {
   row: DeviceTable;
   blockRow: TensorInfo;
   blockCol: TensorInfo;
+  /** A float32 [0]: the LSTM step ops' "no mask" (TF ops have no optional inputs). */
+  noMask: TensorInfo;
   byteLength: number;
   dispose(): void;
 }
@@ -52,8 +55,12 @@ export function nativeTables(backend: TFNodeBackend, layout: BlockLayout): Nativ
       blockRow: put(layout.blockRow),
       blockCol: put(layout.blockCol),
     };
+    const noMask: TensorInfo =
+        {dataId: backend.write(new Float32Array(0), [0], 'float32'), shape: [0], dtype: 'float32'};
+    infos.push(noMask);
     return {
       ...tables,
+      noMask,
       byteLength: infos.reduce((sum, info) => sum + 4 * info.shape[0], 0),
       dispose: () => release(backend, ...infos),
     };
@@ -83,24 +90,25 @@ export function nativeSampledMatMul(
       [a, b, tables.blockRow, tables.blockCol]);
 }
 
-/** [h, c, gates] of one LSTM step (U's column table). */
+/** [h, c, gates] of one LSTM step (U's column table); rows whose mask is 0 keep their state. */
 export function nativeLSTMStep(
-    backend: TFNodeBackend, addon: NativeAddon, z: TensorInfo, hPrev: TensorInfo,
-    cPrev: TensorInfo, w: TensorInfo, layout: BlockLayout): [Tensor, Tensor, Tensor] {
-  const {column} = nativeTables(backend, layout);
+    backend: TFNodeBackend, addon: NativeAddon, {z, hPrev, cPrev, w, mask}: BlockSparseLSTMStepInputs,
+    layout: BlockLayout): [Tensor, Tensor, Tensor] {
+  const {column, noMask} = nativeTables(backend, layout);
   return backend.executeMultipleOutputs(
-             addon.lstmStepOp, [], [z, hPrev, cPrev, w, column.ptr, column.other, column.block],
-             3) as [Tensor, Tensor, Tensor];
+             addon.lstmStepOp, [],
+             [z, hPrev, cPrev, w, mask ?? noMask, column.ptr, column.other, column.block], 3) as
+      [Tensor, Tensor, Tensor];
 }
 
 /** [dz, dhPrev, dcPrev] of one LSTM step's backward (U's row table). */
 export function nativeLSTMStepBackward(
-    backend: TFNodeBackend, addon: NativeAddon, dh: TensorInfo, dc: TensorInfo, c: TensorInfo,
-    gates: TensorInfo, cPrev: TensorInfo, w: TensorInfo,
+    backend: TFNodeBackend, addon: NativeAddon,
+    {dh, dc, c, gates, cPrev, w, mask}: BlockSparseLSTMStepBackwardInputs,
     layout: BlockLayout): [Tensor, Tensor, Tensor] {
-  const {row} = nativeTables(backend, layout);
+  const {row, noMask} = nativeTables(backend, layout);
   return backend.executeMultipleOutputs(
              addon.lstmStepBackwardOp, [],
-             [dh, dc, c, gates, cPrev, w, row.ptr, row.other, row.block], 3) as
+             [dh, dc, c, gates, cPrev, w, mask ?? noMask, row.ptr, row.other, row.block], 3) as
       [Tensor, Tensor, Tensor];
 }

@@ -5,13 +5,26 @@
  * same units from gates [batch, 4 * units] (i, f, g, o side by side). Every
  * such program has the gates as an input named `Gates`. units is a multiple
  * of the block size (8 or more), so a vec4 never straddles two gates.
+ *
+ * A masked program (the step's optional mask [batch, 1], bound last as
+ * `Mask`) also has `steps`: whether this row steps (mask != 0) or keeps
+ * its state.
  */
 import {FlatProgram, VEC4_WORKGROUP_X} from './flat_programs';
 
 export abstract class LSTMStateProgram extends FlatProgram {
-  constructor(outputShape: number[], stateShape: number[], shaderKey: string) {
+  constructor(
+      outputShape: number[], stateShape: number[], shaderKey: string, readonly masked = false) {
     const stateVec4s = stateShape[0] * stateShape[1] / 4;
-    super(outputShape, shaderKey, VEC4_WORKGROUP_X, Math.ceil(stateVec4s / VEC4_WORKGROUP_X));
+    super(
+        outputShape, masked ? `${shaderKey}_masked` : shaderKey, VEC4_WORKGROUP_X,
+        Math.ceil(stateVec4s / VEC4_WORKGROUP_X));
+  }
+
+  /** The inputs' names and components, with the mask (one float per row) last when masked. */
+  protected withMask(names: string[]): {variableNames: string[], variableComponents: number[]} {
+    const all = this.masked ? [...names, 'Mask'] : names;
+    return {variableNames: all, variableComponents: all.map(name => name === 'Mask' ? 1 : 4)};
   }
 
   /** WGSL of `main` with `index` (the state vec4) and `gateAt` (gate i's vec4 of those units). */
@@ -23,6 +36,7 @@ export abstract class LSTMStateProgram extends FlatProgram {
           return;
         }
         let gateAt = (index / units4) * 4 * units4 + index % units4;
+        ${this.masked ? 'let steps = Mask[index / units4] != 0.0;' : ''}
         ${body}
       }`;
   }

@@ -1,9 +1,11 @@
 /**
  * The element-wise part of the LSTM step's backward on WebGPU (math in
  * src/kernel_names.ts): dz and dcPrev, one program each; dhPrev = dz . U^T
- * is the transposed product.
+ * is the transposed product. With a mask, rows whose mask is 0 get dz = 0
+ * and dcPrev = dc, and MaskedRowsProgram puts dh into their dhPrev.
  */
 import {ACTIVATIONS_WGSL} from './activations_wgsl';
+import {Vec4Program} from './flat_programs';
 import {LSTMStateProgram} from './lstm_state_program';
 
 /** WGSL: tanhC, dh, the gates and dcAll = dc + dh * o * (1 - tanh(c)^2) at `index`. */
@@ -21,16 +23,26 @@ const CELL_GRADIENT_WGSL = `
  * units, so every input is read once.
  */
 export class LSTMGateGradientsProgram extends LSTMStateProgram {
-  variableNames = ['Gates', 'C', 'CPrev', 'Dh', 'Dc'];
-  variableComponents = [4, 4, 4, 4, 4];
+  variableNames: string[];
+  variableComponents: number[];
 
-  constructor(gatesShape: number[], stateShape: number[]) {
-    super(gatesShape, stateShape, 'blockSparseLSTMGateGradients');
+  constructor(gatesShape: number[], stateShape: number[], masked = false) {
+    super(gatesShape, stateShape, 'blockSparseLSTMGateGradients', masked);
+    ({variableNames: this.variableNames, variableComponents: this.variableComponents} =
+         this.withMask(['Gates', 'C', 'CPrev', 'Dh', 'Dc']));
   }
 
   getUserCode(): string {
+    // A row that kept its state has no gate gradient.
+    const kept = this.masked ? `
+        if (!steps) {
+          for (var gate = 0; gate < 4; gate++) {
+            result[gateAt + gate * units4] = vec4<f32>(0.0);
+          }
+          return;
+        }` : '';
     return `${ACTIVATIONS_WGSL}
-      ${this.mainWith(`${CELL_GRADIENT_WGSL}
+      ${this.mainWith(`${kept}${CELL_GRADIENT_WGSL}
         result[gateAt] = dcAll * g * i * (1.0 - i);
         result[gateAt + units4] = dcAll * CPrev[index] * f * (1.0 - f);
         result[gateAt + 2 * units4] = dcAll * i * (1.0 - g * g);
@@ -38,18 +50,43 @@ export class LSTMGateGradientsProgram extends LSTMStateProgram {
   }
 }
 
-/** dcPrev = dcAll * f. */
+/** dcPrev = dcAll * f (dc on rows that kept their state). */
 export class LSTMCellGradientProgram extends LSTMStateProgram {
-  variableNames = ['Gates', 'C', 'Dh', 'Dc'];
-  variableComponents = [4, 4, 4, 4];
+  variableNames: string[];
+  variableComponents: number[];
 
-  constructor(stateShape: number[]) {
-    super(stateShape, stateShape, 'blockSparseLSTMCellGradient');
+  constructor(stateShape: number[], masked = false) {
+    super(stateShape, stateShape, 'blockSparseLSTMCellGradient', masked);
+    ({variableNames: this.variableNames, variableComponents: this.variableComponents} =
+         this.withMask(['Gates', 'C', 'Dh', 'Dc']));
   }
 
   getUserCode(): string {
     return `${ACTIVATIONS_WGSL}
       ${this.mainWith(`${CELL_GRADIENT_WGSL}
-        result[index] = dcAll * f;`)}`;
+        result[index] = ${this.masked ? 'select(Dc[index], dcAll * f, steps)' : 'dcAll * f'};`)}`;
+  }
+}
+
+/**
+ * Stepped where the row's mask is not 0, else Kept ([batch, units] each):
+ * dhPrev from the product's dz . U^T and dh.
+ */
+export class MaskedRowsProgram extends Vec4Program {
+  variableNames = ['Stepped', 'Kept', 'Mask'];
+  variableComponents = [4, 4, 1];
+
+  constructor(stateShape: number[]) {
+    super(stateShape, 'blockSparseLSTMMaskedRows');
+  }
+
+  getUserCode(): string {
+    return `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let row = index / (uniforms.outShape.y / 4);
+          result[index] = select(Kept[index], Stepped[index], Mask[row] != 0.0);
+        }
+      }`;
   }
 }

@@ -55,13 +55,15 @@ struct SampledArgs {
 // One LSTM step with a block-sparse recurrent kernel U [units, 4 * units]
 // (math in src/kernel_names.ts, BlockSparseLSTMStep):
 //   gates = z + hPrev . U, then per unit the activated (i, f, g, o) in
-//   place, c = f * cPrev + i * g and h = o * tanh(c).
+//   place, c = f * cPrev + i * g and h = o * tanh(c); a row whose mask is
+//   0 keeps its state instead (h = hPrev, c = cPrev).
 // `table` is U's column table (4 * units / b groups, entries naming block
 // rows of U in [0, units / b)).
 struct LSTMStepArgs {
   const float* z;      // [rows, 4 * units]
   const float* hPrev;  // [rows, units]
   const float* cPrev;  // [rows, units]
+  const float* mask;   // [rows], or nullptr: every row steps
   int64_t rows;
   int64_t units;
   const float* blocks;  // U's nonzero blocks [nnz, b, b]
@@ -74,7 +76,8 @@ struct LSTMStepArgs {
 };
 
 // Its backward (BlockSparseLSTMStepBackward): dz and dcPrev elementwise,
-// then dhPrev = dz . U^T. `table` is U's row table (units / b groups,
+// then dhPrev = dz . U^T; a row whose mask is 0 gets dz = 0, dhPrev = dh
+// and dcPrev = dc. `table` is U's row table (units / b groups,
 // entries naming block columns of U in [0, 4 * units / b)).
 struct LSTMStepBackwardArgs {
   const float* dh;     // [rows, units]
@@ -82,6 +85,7 @@ struct LSTMStepBackwardArgs {
   const float* c;      // [rows, units]
   const float* gates;  // [rows, 4 * units], activated
   const float* cPrev;  // [rows, units]
+  const float* mask;   // [rows], or nullptr
   int64_t rows;
   int64_t units;
   const float* blocks;

@@ -15,11 +15,20 @@
 #error "define BSP_ARCH (the namespace) before including lstm_step_impl.h"
 #endif
 
+#include <algorithm>
+
 #include "activations_impl.h"
 
 namespace tfjs_blocksparse {
 namespace BSP_ARCH {
 namespace {
+
+inline bool RowSteps(const float* mask, int64_t row) { return mask == nullptr || mask[row] != 0.f; }
+
+// A masked row keeps its state: `to` = `from` over [first, end).
+inline void CopyRow(const float* from, float* to, int64_t first, int64_t end) {
+  std::copy(from + first, from + end, to + first);
+}
 
 // Gate math of rows [firstRow, endRow) for the units of block `unit`; the
 // gate pre-activations hPrev . U are in args.gates, and are replaced by the
@@ -44,6 +53,10 @@ void StepGates(const void* context, int64_t firstRow, int64_t endRow, int64_t un
       Store(gates + 2 * units + j, g);
       Store(gates + 3 * units + j, o);
     }
+    if (!RowSteps(args.mask, r)) {
+      CopyRow(args.cPrev + state, args.c + state, unit * b, (unit + 1) * b);
+      CopyRow(args.hPrev + state, args.h + state, unit * b, (unit + 1) * b);
+    }
   }
 }
 
@@ -54,6 +67,11 @@ void StepBackwardElementwise(const LSTMStepBackwardArgs& args, int64_t firstRow,
     const float* gates = args.gates + r * 4 * units;
     float* dz = args.dz + r * 4 * units;
     const int64_t state = r * units;
+    if (!RowSteps(args.mask, r)) {
+      std::fill(dz, dz + 4 * units, 0.f);
+      CopyRow(args.dc + state, args.dcPrev + state, 0, units);
+      continue;
+    }
     for (int64_t j = 0; j < units; j += kLanes) {
       const Vec i = Load(gates + j), f = Load(gates + units + j);
       const Vec g = Load(gates + 2 * units + j), o = Load(gates + 3 * units + j);
@@ -114,6 +132,11 @@ void LSTMStepBackward(const LSTMStepBackwardArgs& args) {
   product.table = args.table;
   product.y = args.dhPrev;
   BSP_ARCH::DenseSparse(product);  // this instruction set's, not the dispatcher
+  if (args.mask == nullptr) return;
+  const int64_t units = args.units;
+  for (int64_t r = 0; r < rows; ++r) {
+    if (!RowSteps(args.mask, r)) CopyRow(args.dh + r * units, args.dhPrev + r * units, 0, units);
+  }
 }
 
 }  // namespace BSP_ARCH

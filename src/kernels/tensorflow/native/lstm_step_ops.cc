@@ -40,20 +40,36 @@ bool ReadStepShape(KernelCall& call, const TF_Tensor* state, const char* stateNa
                    shape->blockSize, " columns (units), but got shape ", ShapeOf(state));
 }
 
+// `mask` is [rows, 1], or [0] for "every row steps" (TF ops have no
+// optional inputs); its values, or nullptr, go to *values.
+bool ReadMask(KernelCall& call, const TF_Tensor* mask, int64_t rows, const float** values) {
+  if (TF_NumDims(mask) == 1 && TF_Dim(mask, 0) == 0) {
+    *values = nullptr;
+    return true;
+  }
+  if (!CheckMatrix(call, mask, "mask", rows, 1, "one value per row, or [0] for no mask")) {
+    return false;
+  }
+  *values = Floats(mask);
+  return true;
+}
+
 GroupTable TableOf(const TF_Tensor* ptr, const TF_Tensor* other, const TF_Tensor* block) {
   return GroupTable{Ints(ptr), Ints(other), Ints(block), TF_Dim(ptr, 0) - 1};
 }
 
 void ComputeStep(void* /*kernel*/, TF_OpKernelContext* ctx) {
   KernelCall call(ctx, kLSTMStepOpName);
-  TF_Tensor* in[7];
-  if (!call.Inputs(7, in)) return;
-  TF_Tensor *z = in[0], *hPrev = in[1], *cPrev = in[2], *w = in[3];
-  TF_Tensor *ptr = in[4], *other = in[5], *block = in[6];
+  TF_Tensor* in[8];
+  if (!call.Inputs(8, in)) return;
+  TF_Tensor *z = in[0], *hPrev = in[1], *cPrev = in[2], *w = in[3], *mask = in[4];
+  TF_Tensor *ptr = in[5], *other = in[6], *block = in[7];
   StepShape s;
   if (!ReadStepShape(call, hPrev, "h_prev", w, &s)) return;
   const int64_t gateColumns = kGates * s.units, unitBlocks = s.units / s.blockSize;
+  const float* maskValues;
   if (!CheckMatrix(call, cPrev, "c_prev", s.rows, s.units, "like h_prev") ||
+      !ReadMask(call, mask, s.rows, &maskValues) ||
       !CheckMatrix(call, z, "z", s.rows, gateColumns, "[batch, 4 * units] for h_prev's shape") ||
       !CheckGroupTable(call, ptr, other, block, kGates * unitBlocks,
                        "block column of U [units, 4 * units]", unitBlocks,
@@ -68,6 +84,7 @@ void ComputeStep(void* /*kernel*/, TF_OpKernelContext* ctx) {
   args.z = Floats(z);
   args.hPrev = Floats(hPrev);
   args.cPrev = Floats(cPrev);
+  args.mask = maskValues;
   args.rows = s.rows;
   args.units = s.units;
   args.blocks = Floats(w);
@@ -82,17 +99,19 @@ void ComputeStep(void* /*kernel*/, TF_OpKernelContext* ctx) {
 
 void ComputeStepBackward(void* /*kernel*/, TF_OpKernelContext* ctx) {
   KernelCall call(ctx, kLSTMStepBackwardOpName);
-  TF_Tensor* in[9];
-  if (!call.Inputs(9, in)) return;
+  TF_Tensor* in[10];
+  if (!call.Inputs(10, in)) return;
   TF_Tensor *dh = in[0], *dc = in[1], *c = in[2], *gates = in[3], *cPrev = in[4], *w = in[5];
-  TF_Tensor *ptr = in[6], *other = in[7], *block = in[8];
+  TF_Tensor *mask = in[6], *ptr = in[7], *other = in[8], *block = in[9];
   StepShape s;
   if (!ReadStepShape(call, dh, "dh", w, &s)) return;
   const int64_t gateColumns = kGates * s.units, unitBlocks = s.units / s.blockSize;
   for (auto [t, name] : {std::pair<TF_Tensor*, const char*>{dc, "dc"}, {c, "c"}, {cPrev, "c_prev"}}) {
     if (!CheckMatrix(call, t, name, s.rows, s.units, "like dh")) return;
   }
+  const float* maskValues;
   if (!CheckMatrix(call, gates, "gates", s.rows, gateColumns, "[batch, 4 * units] for dh's shape") ||
+      !ReadMask(call, mask, s.rows, &maskValues) ||
       !CheckGroupTable(call, ptr, other, block, unitBlocks, "block row of U [units, 4 * units]",
                        kGates * unitBlocks, "block column of U (block column of dz)",
                        s.nnzBlocks)) {
@@ -108,6 +127,7 @@ void ComputeStepBackward(void* /*kernel*/, TF_OpKernelContext* ctx) {
   args.c = Floats(c);
   args.gates = Floats(gates);
   args.cPrev = Floats(cPrev);
+  args.mask = maskValues;
   args.rows = s.rows;
   args.units = s.units;
   args.blocks = Floats(w);
@@ -125,8 +145,8 @@ void ComputeStepBackward(void* /*kernel*/, TF_OpKernelContext* ctx) {
 const OpSpec& LSTMStepOpSpec() {
   static const OpSpec spec = {
       kLSTMStepOpName,
-      {"z: float", "h_prev: float", "c_prev: float", "w: float", "ptr: int32", "other: int32",
-       "block: int32"},
+      {"z: float", "h_prev: float", "c_prev: float", "w: float", "mask: float", "ptr: int32",
+       "other: int32", "block: int32"},
       {"h: float", "c: float", "gates: float"},
       {},
       &CreateStateless, &ComputeStep, &DeleteStateless,
@@ -138,7 +158,7 @@ const OpSpec& LSTMStepBackwardOpSpec() {
   static const OpSpec spec = {
       kLSTMStepBackwardOpName,
       {"dh: float", "dc: float", "c: float", "gates: float", "c_prev: float", "w: float",
-       "ptr: int32", "other: int32", "block: int32"},
+       "mask: float", "ptr: int32", "other: int32", "block: int32"},
       {"dz: float", "dh_prev: float", "dc_prev: float"},
       {},
       &CreateStateless, &ComputeStepBackward, &DeleteStateless,
