@@ -57,31 +57,49 @@ describe('layers: blockSparseLSTM runs the fused step where it can', () => {
     expect(kernels.has(BlockSparseLSTMStep)).to.equal(true);
   });
 
-  it('trains a masked model with recurrent dropout, and the loss falls without leaks', async () => {
-    // Masks and dropout reach the fused recurrence's gradient after the
-    // layer's tidy has freed them: a training step must not touch them.
-    // tf.layers.masking rather than an embedding: wasm has no kernel for
-    // the embedding's gradient (UnsortedSegmentSum).
-    const model = tf.sequential({layers: [
-      tf.layers.masking({maskValue: 0, inputShape: [5, 16]}),
-      blockSparseLSTM({...sparse, recurrentDropout: 0.2, dropout: 0.1}),
-      tf.layers.dense({units: 1}),
-    ]});
-    model.compile({optimizer: tf.train.adam(0.01), loss: 'meanSquaredError'});
-    // Rows padded (all-zero timesteps) after 2, 5 and 1 steps.
-    const lengths = [2, 5, 1];
-    const tokens = tf.tidy(() => tf.mul(seededNormal([3, 5, 16], 3),
-        tf.tensor3d(lengths.flatMap(n => [0, 1, 2, 3, 4].map(t => t < n ? 1 : 0)), [3, 5, 1])));
-    const targets = tf.tensor2d([[1], [-1], [0.5]]);
-    const first = await model.trainOnBatch(tokens, targets) as number;
-    const before = tf.memory().numTensors;
-    let last = first;
-    for (let i = 0; i < 30; i++) last = await model.trainOnBatch(tokens, targets) as number;
-    expect(tf.memory().numTensors).to.equal(before);
-    expect(last).to.be.below(first);
-    tf.dispose([tokens, targets]);
-    model.dispose();
-  });
+  for (const recurrentDropout of [0.2, 0]) {
+    // Without recurrent dropout the step kernels apply the timestep mask;
+    // with it, tfjs ops around them do.
+    const maskInKernels = recurrentDropout === 0;
+    it(`trains a masked model with recurrentDropout ${recurrentDropout}: the loss falls, no leaks, the mask ${
+           maskInKernels ? 'goes to' : 'stays out of'} the step kernels`,
+       async () => {
+         // Masks and dropout reach the fused recurrence's gradient after the
+         // layer's tidy has freed them: a training step must not touch them.
+         // tf.layers.masking rather than an embedding: wasm has no kernel for
+         // the embedding's gradient (UnsortedSegmentSum).
+         const model = tf.sequential({layers: [
+           tf.layers.masking({maskValue: 0, inputShape: [5, 16]}),
+           blockSparseLSTM({...sparse, recurrentDropout, dropout: 0.1}),
+           tf.layers.dense({units: 1}),
+         ]});
+         model.compile({optimizer: tf.train.adam(0.01), loss: 'meanSquaredError'});
+         // Rows padded (all-zero timesteps) after 2, 5 and 1 steps.
+         const lengths = [2, 5, 1];
+         const tokens = tf.tidy(() => tf.mul(seededNormal([3, 5, 16], 3),
+             tf.tensor3d(lengths.flatMap(n => [0, 1, 2, 3, 4].map(t => t < n ? 1 : 0)), [3, 5, 1])));
+         const targets = tf.tensor2d([[1], [-1], [0.5]]);
+         let first = 0;
+         const profile = await tf.profile(async () => {
+           first = await model.trainOnBatch(tokens, targets) as number;
+         });
+         const stepKernels = profile.kernels.filter(
+             k => k.name === BlockSparseLSTMStep || k.name === BlockSparseLSTMStepBackward);
+         expect(stepKernels.length, 'step kernels, forward and backward').to.equal(10);
+         for (const kernel of stepKernels) {
+           // The mask is the one [batch, 1] input.
+           const hasMask = kernel.inputShapes.some(shape => shape.length === 2 && shape[1] === 1);
+           expect(hasMask, `${kernel.name} inputs ${JSON.stringify(kernel.inputShapes)}`).to.equal(maskInKernels);
+         }
+         const before = tf.memory().numTensors;
+         let last = first;
+         for (let i = 0; i < 30; i++) last = await model.trainOnBatch(tokens, targets) as number;
+         expect(tf.memory().numTensors).to.equal(before);
+         expect(last).to.be.below(first);
+         tf.dispose([tokens, targets]);
+         model.dispose();
+       });
+  }
 
   it('hardSigmoid gates or a dense recurrent kernel: the composed step', async () => {
     for (const args of [{...sparse, recurrentActivation: 'hardSigmoid' as const}, {units: 32}]) {
