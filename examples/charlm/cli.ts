@@ -14,6 +14,7 @@
  */
 import {flagSpecs, parseFlags, parseNumber} from '../../scripts/lib/command_flags';
 import {startCommandBackend} from '../../scripts/lib/node_backends';
+import {runSubcommands} from '../../scripts/lib/subcommands';
 
 import {loadCorpus} from './data/node_files';
 import {AttentionKind, DEFAULT_CHARLM_CONFIG, PATTERN_NAMES, PatternName} from './model';
@@ -91,19 +92,4 @@ async function sample(args: string[]) {
   console.log(options.prompt + await sampleText(model, alphabet, options));
 }
 
-const COMMANDS = new Map([['train', train], ['evaluate', evaluate], ['sample', sample]]);
-
-async function main() {
-  const [command, ...args] = process.argv.slice(2);
-  const run = COMMANDS.get(command ?? '');
-  if (run == null) {
-    console.error(`${USAGE}\n  got command '${command ?? ''}'.`);
-    process.exit(2);
-  }
-  await run(args);
-}
-
-main().catch(error => {
-  console.error(error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : error);
-  process.exit(1);
-});
+runSubcommands(USAGE, new Map([['train', train], ['evaluate', evaluate], ['sample', sample]]));

@@ -16,6 +16,7 @@
  */
 import {flagSpecs, parseFlags, parseFlagsAndWords} from '../../scripts/lib/command_flags';
 import {startCommandBackend} from '../../scripts/lib/node_backends';
+import {runSubcommands} from '../../scripts/lib/subcommands';
 
 import {loadSentimentData, readLabeledTsv} from './data/node_files';
 import {loadSentimentModel} from './model_files';
@@ -63,20 +64,4 @@ async function predict(args: string[]) {
   sentences.forEach((s, i) => console.log(`${p[i] >= 0.5 ? 'positive' : 'negative'} (${p[i].toFixed(3)})  ${s}`));
 }
 
-const COMMANDS = new Map([['train', train], ['evaluate', evaluate], ['predict', predict]]);
-
-async function main() {
-  const [command, ...args] = process.argv.slice(2);
-  const run = COMMANDS.get(command ?? '');
-  if (run == null) {
-    console.error(`${USAGE}\n  got command '${command ?? ''}'.`);
-    process.exit(2);
-  }
-  await run(args);
-}
-
-main().catch(error => {
-  // The message is what a user needs; DEBUG=1 adds the stack.
-  console.error(error instanceof Error ? (process.env.DEBUG ? error.stack : error.message) : error);
-  process.exit(1);
-});
+runSubcommands(USAGE, new Map([['train', train], ['evaluate', evaluate], ['predict', predict]]));

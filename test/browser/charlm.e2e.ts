@@ -5,53 +5,35 @@
  * in the alphabet. A screenshot goes to test-artifacts/charlm-page.png.
  */
 import * as fs from 'fs';
-import * as http from 'http';
-import {AddressInfo} from 'net';
-import * as os from 'os';
 import * as path from 'path';
 import {expect} from 'chai';
-import {Browser, Page} from 'playwright-core';
+import {Page} from 'playwright-core';
 
 import {CHARLM_WEB_DIR} from '../../examples/charlm/serve';
 import type {WindowWithCharLM} from '../../examples/charlm/web/app_state';
-import {buildWebBundle} from '../../examples/sentiment/build_web';
-import {defaultDataPath} from '../../examples/sentiment/data/node_files';
-import {startServer} from '../../examples/sentiment/serve';
 
-import {launchChromium} from './chromium';
+import {AppPage, openAppPage} from './app_page';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 const STEPS = Number(process.env.E2E_CHARLM_STEPS ?? 40);
 
 describe('character model page in headless chromium (WebGPU)', () => {
-  let server: http.Server;
-  let browser: Browser;
+  let app: AppPage;
   let page: Page;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
   const appState = () => page.evaluate(() => (window as unknown as WindowWithCharLM).charlmApp);
 
   before(async function() {
     this.timeout(300000);
-    const dataDir = defaultDataPath();
-    if (dataDir == null) throw new Error('The e2e test reads the review text from ../shared/data, which does not exist.');
-    await buildWebBundle(CHARLM_WEB_DIR);
-    const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfbs-e2e-charlm-'));
-    server = await startServer({port: 0, dataDir, modelsDir, webDir: CHARLM_WEB_DIR});
-    browser = await launchChromium();
-    page = await browser.newPage({viewport: {width: 1100, height: 1200}});
-    page.on('console', message => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+    app = await openAppPage({
+      webDir: CHARLM_WEB_DIR, dataWhat: 'the review text', viewportHeight: 1200,
+      started: page => page.waitForFunction(
+          () => (window as unknown as WindowWithCharLM).charlmApp?.status !== 'starting'),
     });
-    page.on('pageerror', error => consoleErrors.push(error.message));
-    const {port} = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (window as unknown as WindowWithCharLM).charlmApp?.status !== 'starting');
+    ({page, consoleErrors} = app);
   });
 
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(async () => app?.close());
 
   it('starts on the webgpu backend with no console errors', async () => {
     const state = await appState();

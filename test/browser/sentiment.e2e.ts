@@ -5,26 +5,20 @@
  * A screenshot goes to test-artifacts/sentiment-page.png.
  */
 import * as fs from 'fs';
-import * as http from 'http';
-import * as os from 'os';
-import {AddressInfo} from 'net';
 import * as path from 'path';
 import {expect} from 'chai';
-import {Browser, Page} from 'playwright-core';
+import {Page} from 'playwright-core';
 
 import * as tf from '@tensorflow/tfjs';
 
-import {buildWebBundle} from '../../examples/sentiment/build_web';
 import {Vocabulary} from '../../examples/sentiment/data/vocabulary';
 import {buildSentimentModel, DEFAULT_MODEL_CONFIG} from '../../examples/sentiment/model';
 import {saveSentimentModel} from '../../examples/sentiment/model_files';
 import {encodeExamples, predictSet} from '../../examples/sentiment/training';
-import {defaultDataPath} from '../../examples/sentiment/data/node_files';
-import {startServer} from '../../examples/sentiment/serve';
 
 import type {WindowWithApp} from '../../examples/sentiment/web/app_state';
 
-import {launchChromium} from './chromium';
+import {AppPage, openAppPage} from './app_page';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 const STEPS = Number(process.env.E2E_STEPS ?? 200);
@@ -48,36 +42,26 @@ async function saveNodeModel(modelsDir: string): Promise<number> {
 }
 
 describe('sentiment page in headless chromium (WebGPU)', () => {
-  let server: http.Server;
-  let browser: Browser;
+  let app: AppPage;
   let page: Page;
+  let consoleErrors: string[];
   let nodeProbability: number;
-  const consoleErrors: string[] = [];
   const appState = () => page.evaluate(() => (window as unknown as WindowWithApp).sentimentApp);
 
   before(async function() {
     this.timeout(300000);
-    const dataDir = defaultDataPath();
-    if (dataDir == null) throw new Error('The e2e test reads SST-2 from ../shared/data, which does not exist.');
-    await buildWebBundle();
-    const modelsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfbs-e2e-models-'));
-    nodeProbability = await saveNodeModel(modelsDir);
-    server = await startServer({port: 0, dataDir, modelsDir});
-    browser = await launchChromium();
-    page = await browser.newPage({viewport: {width: 1100, height: 1300}});
-    page.on('console', message => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
+    app = await openAppPage({
+      dataWhat: 'SST-2', viewportHeight: 1300,
+      prepareModels: async modelsDir => {
+        nodeProbability = await saveNodeModel(modelsDir);
+      },
+      started: page => page.waitForFunction(
+          () => (window as unknown as WindowWithApp).sentimentApp?.status !== 'starting'),
     });
-    page.on('pageerror', error => consoleErrors.push(error.message));
-    const {port} = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (window as unknown as WindowWithApp).sentimentApp?.status !== 'starting');
+    ({page, consoleErrors} = app);
   });
 
-  after(async () => {
-    await browser?.close();
-    server?.close();
-  });
+  after(async () => app?.close());
 
   it('starts on the webgpu backend with no console errors', async () => {
     const state = await appState();

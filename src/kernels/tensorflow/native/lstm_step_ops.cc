@@ -58,6 +58,21 @@ GroupTable TableOf(const TF_Tensor* ptr, const TF_Tensor* other, const TF_Tensor
   return GroupTable{Ints(ptr), Ints(other), Ints(block), TF_Dim(ptr, 0) - 1};
 }
 
+// The fields LSTMStepArgs and LSTMStepBackwardArgs share, from checked inputs.
+template <typename Args>
+void SetSharedArgs(const StepShape& s, const TF_Tensor* cPrev, const float* mask, const TF_Tensor* w,
+                   const TF_Tensor* ptr, const TF_Tensor* other, const TF_Tensor* block,
+                   Args* args) {
+  args->cPrev = Floats(cPrev);
+  args->mask = mask;
+  args->rows = s.rows;
+  args->units = s.units;
+  args->blocks = Floats(w);
+  args->nnzBlocks = s.nnzBlocks;
+  args->blockSize = static_cast<int>(s.blockSize);
+  args->table = TableOf(ptr, other, block);
+}
+
 void ComputeStep(void* /*kernel*/, TF_OpKernelContext* ctx) {
   KernelCall call(ctx, kLSTMStepOpName);
   TF_Tensor* in[8];
@@ -81,16 +96,9 @@ void ComputeStep(void* /*kernel*/, TF_OpKernelContext* ctx) {
   TF_Tensor* gates = c ? call.Output(2, {s.rows, gateColumns}) : nullptr;
   if (gates == nullptr) return;
   LSTMStepArgs args;
+  SetSharedArgs(s, cPrev, maskValues, w, ptr, other, block, &args);
   args.z = Floats(z);
   args.hPrev = Floats(hPrev);
-  args.cPrev = Floats(cPrev);
-  args.mask = maskValues;
-  args.rows = s.rows;
-  args.units = s.units;
-  args.blocks = Floats(w);
-  args.nnzBlocks = s.nnzBlocks;
-  args.blockSize = static_cast<int>(s.blockSize);
-  args.table = TableOf(ptr, other, block);
   args.h = MutableFloats(h);
   args.c = MutableFloats(c);
   args.gates = MutableFloats(gates);
@@ -122,18 +130,11 @@ void ComputeStepBackward(void* /*kernel*/, TF_OpKernelContext* ctx) {
   TF_Tensor* dcPrev = dhPrev ? call.Output(2, {s.rows, s.units}) : nullptr;
   if (dcPrev == nullptr) return;
   LSTMStepBackwardArgs args;
+  SetSharedArgs(s, cPrev, maskValues, w, ptr, other, block, &args);
   args.dh = Floats(dh);
   args.dc = Floats(dc);
   args.c = Floats(c);
   args.gates = Floats(gates);
-  args.cPrev = Floats(cPrev);
-  args.mask = maskValues;
-  args.rows = s.rows;
-  args.units = s.units;
-  args.blocks = Floats(w);
-  args.nnzBlocks = s.nnzBlocks;
-  args.blockSize = static_cast<int>(s.blockSize);
-  args.table = TableOf(ptr, other, block);
   args.dz = MutableFloats(dz);
   args.dhPrev = MutableFloats(dhPrev);
   args.dcPrev = MutableFloats(dcPrev);
