@@ -1,8 +1,7 @@
 /**
  * Peak memory of an action, for benchmarks: tf.memory().numBytes sampled
  * every time tfjs registers a new tensor (op results, kernel outputs and
- * tensors made inside composed kernels all go through the engine's
- * trackTensor, which is wrapped for the duration of the action), and the
+ * tensors made inside composed kernels: scripts/lib/tensor_tracking.ts), and the
  * largest single tensor created. tf.profile's peakBytes only samples at
  * kernel boundaries, so it can miss a kernel's temporaries.
  *
@@ -12,9 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-interface TrackingEngine {
-  trackTensor(tensor: tf.Tensor, backend: unknown): void;
-}
+import {whileTrackingTensors} from '../scripts/lib/tensor_tracking';
 
 export interface PeakMemory {
   /** Highest tf.memory().numBytes minus its value when the action started. */
@@ -25,27 +22,13 @@ export interface PeakMemory {
 }
 
 export async function peakMemoryOf(action: () => Promise<void>): Promise<PeakMemory> {
-  const engine = tf.engine() as unknown as TrackingEngine;
-  const wasOwn = Object.prototype.hasOwnProperty.call(engine, 'trackTensor');
-  const original = engine.trackTensor;
   const startBytes = tf.memory().numBytes;
   let peakBytes = startBytes;
   let largest = {size: 0, shape: [] as number[]};
-  engine.trackTensor = function(this: TrackingEngine, tensor, backend) {
-    // numBytes counts the new tensor's buffer only once the original has run.
-    const result = original.call(this, tensor, backend);
+  // Called once the tensor is registered, when numBytes counts its buffer.
+  await whileTrackingTensors(tensor => {
     peakBytes = Math.max(peakBytes, tf.memory().numBytes);
     if (tensor.size > largest.size) largest = {size: tensor.size, shape: tensor.shape.slice()};
-    return result;
-  };
-  try {
-    await action();
-  } finally {
-    if (wasOwn) {
-      engine.trackTensor = original;
-    } else {
-      delete (engine as Partial<TrackingEngine>).trackTensor;
-    }
-  }
+  }, action);
   return {peakBytesAboveStart: peakBytes - startBytes, largestTensorSize: largest.size, largestTensorShape: largest.shape};
 }
