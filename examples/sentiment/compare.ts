@@ -11,11 +11,13 @@
  *   set per run) --verbose
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 import {flagSpecs, parseFlags, parseNumber, parseNumberList} from '../../scripts/lib/command_flags';
 import {startCommandBackend} from '../../scripts/lib/node_backends';
 
+import {gitCommit, uptimeNow} from './budget/environment';
 import {TRAIN_FLAGS, trainOptionsFromFlags} from './train_flags';
 import {trainSentimentModel, TrainResult} from './train_model';
 
@@ -33,6 +35,12 @@ interface Row {
   kind: 'dense'|'sparse';
   hidden: number;
   results: TrainResult[];
+}
+
+/** min-max of the 1-minute load averages, as the report gives them. */
+function loadRange(loads: number[]): string {
+  const [low, high] = [Math.min(...loads), Math.max(...loads)].map(l => l.toFixed(2));
+  return low === high ? low : `${low}-${high}`;
 }
 
 function mean(xs: number[]): number {
@@ -53,8 +61,13 @@ async function main() {
     {kind: 'dense', hidden: parseNumber(flags['dense-hidden'], '--dense-hidden'), results: []},
     {kind: 'sparse', hidden: parseNumber(flags['sparse-hidden'], '--sparse-hidden'), results: []},
   ];
+  // A run next to other work trains more slowly: the report says how loaded
+  // the machine was as each run started (dense and sparse alternate, so both
+  // see the same conditions).
+  const loadsAtStart: number[] = [];
   for (const seed of seeds) {
     for (const row of rows) {
+      loadsAtStart.push(uptimeNow().loadAverage[0]);
       console.log(`\n== ${row.kind} LSTM, hidden ${row.hidden}, seed ${seed}`);
       row.results.push(await trainSentimentModel({
         ...shared, sparse: row.kind === 'sparse', hiddenSize: row.hidden, seed,
@@ -74,8 +87,12 @@ async function main() {
     }),
   ];
   const command = `npm run sentiment:compare -- ${process.argv.slice(2).join(' ')}`.trim();
+  const rate = (r: Row) => mean(r.results.map(x => x.tokensPerSecond));
   const text = `# Dense against block-sparse LSTM at equal recurrent parameters (SST-2)\n\n` +
-      `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)}.\n\n${lines.join('\n')}\n`;
+      `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)} (commit ${gitCommit() ?? 'unknown'}), ` +
+      `dense and sparse runs alternating; 1-minute load average as each run started: ${loadRange(loadsAtStart)} ` +
+      `on ${os.cpus().length} cores.\n\n${lines.join('\n')}\n\n` +
+      `Sparse tokens/s over dense: ${(rate(rows[1]) / rate(rows[0])).toFixed(2)}x.\n`;
   fs.mkdirSync('docs', {recursive: true});
   fs.writeFileSync('docs/sentiment-comparison.md', text);
   console.log(`\n${text}\nwrote docs/sentiment-comparison.md`);

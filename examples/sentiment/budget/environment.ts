@@ -25,7 +25,7 @@ function threadLimit(name: string): string|null {
 }
 
 /** The checkout's commit, with '-dirty' when files differ from it; undefined outside git. */
-function gitCommit(): string|undefined {
+export function gitCommit(): string|undefined {
   try {
     const run = (...args: string[]) => execFileSync('git', args, {cwd: REPO_ROOT, encoding: 'utf8'}).trim();
     return run('rev-parse', '--short', 'HEAD') + (run('status', '--porcelain', '--untracked-files=no') ? '-dirty' : '');
