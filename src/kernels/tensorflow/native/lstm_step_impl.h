@@ -23,9 +23,10 @@ namespace tfjs_blocksparse {
 namespace BSP_ARCH {
 namespace {
 
+// Whether `row` steps (no mask, or its mask is not 0) or keeps its state.
 inline bool RowSteps(const float* mask, int64_t row) { return mask == nullptr || mask[row] != 0.f; }
 
-// A masked row keeps its state: `to` = `from` over [first, end).
+// `to` = `from` over [first, end) of one row: a kept row's state, or its gradient passed back.
 inline void CopyRow(const float* from, float* to, int64_t first, int64_t end) {
   std::copy(from + first, from + end, to + first);
 }
