@@ -19,8 +19,9 @@ export const BLOCK_GRIDS: BlockGrid[] = [
  * make one row task, 80 two (blocks read unpacked), 145 four (blocks
  * packed, tasks per row task and column), and 393 nine, enough for the path
  * where each row task packs its own rows (at least 4 per thread; the
- * 1-thread portable run and 2-core machines get it). 393 rows are two
- * 256-row chunks of its sampled product.
+ * 1-thread portable run and 2-core machines get it). Its sampled product
+ * sums rows in chunks of 64 to 256 (by block size): 145 and 393 rows make
+ * several chunks, and 393 at b = 32 enough for each thread to sum its own.
  */
 export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [2, 40], [5, 29], [3, 131]];
 

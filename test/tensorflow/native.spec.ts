@@ -53,9 +53,10 @@ describe('tensorflow native ops', () => {
     });
   }
 
-  // With at least two 256-row chunks per thread, the sampled product gives
-  // each thread whole chunks and its own partial result, then adds them
-  // (block_products_impl.h, SampledWith); the conformance shapes have fewer.
+  // With at least two row chunks per thread (64 to 256 rows each, by block
+  // size), the sampled product gives each thread whole chunks and its own
+  // partial result, then adds them (block_products_impl.h, SampledWith).
+  // This covers it at b = 32 with a chunk left part-full.
   it('sampled a^T . b over many row chunks matches the dense reference', async () => {
     const seed = freshSeed();
     const rng = createRng(seed);

@@ -359,13 +359,16 @@ void DenseSparseThen(const DenseSparseArgs& args, const TileEpilogue* epilogue) 
   }
 }
 
-// out[i][j0 + c] (i < MR) = sum over m < depth of a[m * MR + i] * c[m * b + j0 + c]
-// (a packed [depth][MR], c packed [depth][b]), added to out when `accumulate`.
+// out[i][j0 + c] (i < MR) = sum over m < depth of a[m * b + i] * c[m * b + j0 + c]
+// (a and c packed [depth][b]), added to out when `accumulate`. The MR
+// broadcasts of a step lie b floats past the last step's: with a chunk's
+// panels small enough for L1 (kSampledPanelFloats), that costs nothing
+// against a layout of MR-wide tiles, and packing whole rows is cheaper.
 template <int MR, int NV>
 void SampledTile(const float* a, const float* c, int b, int64_t depth,
                  float* out, bool accumulate) {
   RegisterTile<MR, NV> tile;
-  for (int64_t m = 0; m < depth; ++m, a += MR, c += b) tile.Add(a, c);
+  for (int64_t m = 0; m < depth; ++m, a += b, c += b) tile.Add(a, c);
   for (int r = 0; r < MR; ++r) {
     for (int v = 0; v < NV; ++v) {
       float* o = out + r * b + v * kLanes;
@@ -394,55 +397,36 @@ void SampledTileRows(int height, const float* a, const float* c, int b,
 // Rows per packing task.
 constexpr int64_t kPackRows = 16;
 
-// Each block column g of a row-major [rows, cols] matrix with slot[g] >= 0
-// made contiguous at packed + slot[g] * rows * b, cut into column tiles of
-// Tile floats, each [rows][Tile] (the last one narrower when Tile does
-// not divide b): the element (m, g * b + i) lands at
-// i0 * rows + m * h + (i - i0) for the tile [i0, i0 + h) holding i. So a
-// micro-kernel tile reads its operand front to back. Read in place, the
-// rows are `cols` floats apart, a power-of-two stride that maps them all
-// onto a few cache sets (the sampled product ran at 38 instead of 60+
-// GFLOP/s per core).
-// With `parallel`, rows are shared out in tasks of kPackRows; without, the
-// calling thread packs them all (inside a task of another ParallelFor).
-template <int Tile>
-void PackBlockColumns(const float* src, int64_t rows, int64_t cols, int b,
-                      const int64_t* slot, float* packed, bool parallel) {
-  const int64_t groups = cols / b;
-  auto packRows = [&](int64_t first, int64_t last) {
+// Rows [first, last) of each block column g of a row-major [rows, cols]
+// matrix with slot[g] >= 0, copied to packed + slot[g] * rows * b as
+// [rows][b], so a micro-kernel reads its operand front to back. Read in
+// place, the rows are `cols` floats apart, a power-of-two stride that maps
+// them all onto a few cache sets (the sampled product ran at 38 instead of
+// 60+ GFLOP/s per core). B is b at compile time: the copies inline to a few
+// vector moves (a memcpy call per row cost as much as the product at 1/32).
+template <int B>
+void PackBlockColumnRows(const float* src, int64_t rows, int64_t cols, const int64_t* slot,
+                         float* packed, int64_t first, int64_t last) {
+  const int64_t groups = cols / B;
+  for (int64_t g = 0; g < groups; ++g) {
+    if (slot[g] < 0) continue;
+    float* column = packed + slot[g] * rows * B;
     for (int64_t m = first; m < last; ++m) {
-      const float* row = src + m * cols;
-      for (int64_t g = 0; g < groups; ++g) {
-        if (slot[g] < 0) continue;
-        float* column = packed + slot[g] * rows * b;
-        const float* from = row + g * b;
-        int i0 = 0;
-        // Copies of a compile-time width inline to a few vector moves; a
-        // memcpy call per 24 bytes cost as much as the product at 1/32.
-        for (; i0 + Tile <= b; i0 += Tile) {
-          float* to = column + i0 * rows + m * Tile;
+      const float* from = src + m * cols + g * B;
+      float* to = column + m * B;
 #pragma GCC unroll 64
-          for (int i = 0; i < Tile; ++i) to[i] = from[i0 + i];
-        }
-        const int h = b - i0;
-        for (int i = 0; i < h; ++i) column[i0 * rows + m * h + i] = from[i0 + i];
-      }
+      for (int i = 0; i < B; ++i) to[i] = from[i];
     }
-  };
-  if (!parallel) return packRows(0, rows);
-  ParallelFor((rows + kPackRows - 1) / kPackRows, [&](int64_t task) {
-    packRows(task * kPackRows, std::min(rows, (task + 1) * kPackRows));
-  });
+  }
 }
 
-// PackBlockColumns with whole block columns as the tile (b known at run time).
-void PackWholeBlockColumns(const float* src, int64_t rows, int64_t cols, int b,
-                           const int64_t* slot, float* packed, bool parallel) {
+void PackBlockColumnRows(const float* src, int64_t rows, int64_t cols, int b, const int64_t* slot,
+                         float* packed, int64_t first, int64_t last) {
   switch (b) {
-    case 8: return PackBlockColumns<8>(src, rows, cols, b, slot, packed, parallel);
-    case 16: return PackBlockColumns<16>(src, rows, cols, b, slot, packed, parallel);
-    case 32: return PackBlockColumns<32>(src, rows, cols, b, slot, packed, parallel);
-    default: return PackBlockColumns<64>(src, rows, cols, b, slot, packed, parallel);
+    case 8: return PackBlockColumnRows<8>(src, rows, cols, slot, packed, first, last);
+    case 16: return PackBlockColumnRows<16>(src, rows, cols, slot, packed, first, last);
+    case 32: return PackBlockColumnRows<32>(src, rows, cols, slot, packed, first, last);
+    default: return PackBlockColumnRows<64>(src, rows, cols, slot, packed, first, last);
   }
 }
 
@@ -458,22 +442,38 @@ int64_t AssignSlots(const int32_t* used, int64_t count, int64_t groups,
   return next;
 }
 
-// Rows of a and c packed and summed per pass. The packed rows of every used
-// block column (2 x kSampledDepth x b floats per block) then stay in the
-// cache while the blocks read them; packing all rows at once made a round
-// trip through memory (at 1/16, 7.5 ms of a 16.8 ms product went to
-// packing 32 MB).
-constexpr int64_t kSampledDepth = 256;
+// Rows of a and c packed and summed per pass: as many as keep one block's
+// two panels (2 x depth x b floats) well inside L1, but at least 64, so
+// the result tiles are not loaded and stored too often. Packing all rows at
+// once made a round trip through memory (at 1/16, 7.5 ms of a 16.8 ms
+// product went to packing 32 MB); 256 rows at b = 32 left the products
+// 10-15% slower than these.
+constexpr int64_t kSampledPanelFloats = 2048;
+int64_t SampledDepth(int b) { return std::max<int64_t>(64, kSampledPanelFloats / b); }
+
+// Rows packed per block column in one go: a's and c's rows are packed a
+// few at a time, in turn, so the reads of both stay sequential and the
+// written lines stay in L1 until full (packing all of a's rows and then
+// all of c's, or one block column at a time, was 1.5-2x slower).
+constexpr int64_t kPackBlockRows = 4;
 
 // Packs rows [m0, m0 + depth) of the used block columns of a and c.
-template <int MR>
 void PackSampledChunk(const SampledArgs& args, const int64_t* aSlot, const int64_t* cSlot,
                       int64_t m0, int64_t depth, float* aPacked, float* cPacked, bool parallel) {
-  // a in tiles of MR columns (the broadcast operand), c whole (the vectors).
-  PackBlockColumns<MR>(args.a + m0 * args.aCols, depth, args.aCols, args.blockSize, aSlot,
-                       aPacked, parallel);
-  PackWholeBlockColumns(args.c + m0 * args.cCols, depth, args.cCols, args.blockSize, cSlot,
-                        cPacked, parallel);
+  const int b = args.blockSize;
+  const float* a = args.a + m0 * args.aCols;
+  const float* c = args.c + m0 * args.cCols;
+  auto packRows = [&](int64_t first, int64_t last) {
+    for (int64_t m = first; m < last; m += kPackBlockRows) {
+      const int64_t end = std::min(last, m + kPackBlockRows);
+      PackBlockColumnRows(a, depth, args.aCols, b, aSlot, aPacked, m, end);
+      PackBlockColumnRows(c, depth, args.cCols, b, cSlot, cPacked, m, end);
+    }
+  };
+  if (!parallel) return packRows(0, depth);
+  ParallelFor((depth + kPackRows - 1) / kPackRows, [&](int64_t task) {
+    packRows(task * kPackRows, std::min(depth, (task + 1) * kPackRows));
+  });
 }
 
 // out [b, b] (+)= the packed chunk's a panel^T . c panel for block v.
@@ -487,7 +487,7 @@ void SumSampledBlock(const SampledArgs& args, int64_t v, const int64_t* aSlot,
   for (int i0 = 0; i0 < b; i0 += MR) {
     const int height = std::min(MR, b - i0);
     for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
-      SampledTileRows<NV>(height, aPanel + i0 * depth, cPanel + j0, b, depth, out + i0 * b + j0,
+      SampledTileRows<NV>(height, aPanel + i0, cPanel + j0, b, depth, out + i0 * b + j0,
                           accumulate);
     }
   }
@@ -507,9 +507,10 @@ void SampledWith(const SampledArgs& args) {
   const int64_t cPanels = AssignSlots(args.blockCol, nnz, args.cCols / b, cSlotBuffer);
   const int64_t* aSlot = aSlotBuffer.data();
   const int64_t* cSlot = cSlotBuffer.data();
-  const int64_t maxDepth = std::min(rows, kSampledDepth);
+  const int64_t chunkRows = SampledDepth(b);
+  const int64_t maxDepth = std::min(rows, chunkRows);
   const int64_t panelFloats = (aPanels + cPanels) * maxDepth * b;
-  const int64_t chunks = (rows + kSampledDepth - 1) / kSampledDepth;
+  const int64_t chunks = (rows + chunkRows - 1) / chunkRows;
   const int threads = NumThreads();
   static thread_local std::vector<float> panelBuffer;
 
@@ -530,8 +531,8 @@ void SampledWith(const SampledArgs& args) {
       float* aPacked = panels + task * panelFloats;
       float* cPacked = aPacked + aPanels * maxDepth * b;
       for (int64_t chunk; (chunk = nextChunk.fetch_add(1)) < chunks;) {
-        const int64_t m0 = chunk * kSampledDepth, depth = std::min(kSampledDepth, rows - m0);
-        PackSampledChunk<MR>(args, aSlot, cSlot, m0, depth, aPacked, cPacked, false);
+        const int64_t m0 = chunk * chunkRows, depth = std::min(chunkRows, rows - m0);
+        PackSampledChunk(args, aSlot, cSlot, m0, depth, aPacked, cPacked, false);
         for (int64_t v = 0; v < nnz; ++v) {
           SumSampledBlock<MR, NV>(args, v, aSlot, cSlot, aPacked, cPacked, depth,
                                   out + v * b * b, wrote[task]);
@@ -559,9 +560,9 @@ void SampledWith(const SampledArgs& args) {
   // packing, then its blocks.
   float* aPacked = Scratch(panelBuffer, static_cast<size_t>(panelFloats));
   float* cPacked = aPacked + aPanels * maxDepth * b;
-  for (int64_t m0 = 0; m0 < rows; m0 += kSampledDepth) {
-    const int64_t depth = std::min(kSampledDepth, rows - m0);
-    PackSampledChunk<MR>(args, aSlot, cSlot, m0, depth, aPacked, cPacked,
+  for (int64_t m0 = 0; m0 < rows; m0 += chunkRows) {
+    const int64_t depth = std::min(chunkRows, rows - m0);
+    PackSampledChunk(args, aSlot, cSlot, m0, depth, aPacked, cPacked,
                          !IsSmall((aPanels + cPanels) * depth * b));
     ParallelFor(nnz, [&](int64_t v) {
       SumSampledBlock<MR, NV>(args, v, aSlot, cSlot, aPacked, cPacked, depth,
