@@ -43,30 +43,6 @@ float SumOfLanes(Vec v) {
   return static_cast<float>(result);
 }
 
-// dst[t * b + i] = src[i * depth + t]: the b rows (length depth) of one
-// block of a sequence, transposed so that the register tile reads a column
-// of them as one contiguous run.
-void PackTransposed(const float* src, int b, int64_t depth, float* dst) {
-  for (int i = 0; i < b; ++i) {
-    const float* row = src + i * depth;
-    for (int64_t t = 0; t < depth; ++t) dst[t * b + i] = row[t];
-  }
-}
-
-// out [b, b] = aPacked^T . cPacked, both packed [depth][b].
-template <int MR, int NV>
-void SDDBlock(const float* aPacked, const float* cPacked, int b, int64_t depth, float* out) {
-  for (int i0 = 0; i0 < b; i0 += MR) {
-    for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
-      RegisterTile<MR, NV> tile;
-      for (int64_t t = 0; t < depth; ++t) tile.Add(aPacked + t * b + i0, cPacked + t * b + j0);
-      for (int r = 0; r < MR; ++r) {
-        for (int v = 0; v < NV; ++v) Store(out + (i0 + r) * b + j0 + v * kLanes, tile.acc[r][v]);
-      }
-    }
-  }
-}
-
 // One task per (slice, block row): the query block is packed once and
 // serves every kept block of the row.
 template <int MR, int NV>
@@ -83,11 +59,14 @@ void SDDWith(const SDDArgs& args) {
     float* aPacked = Scratch(packBuffer, static_cast<size_t>(2 * b * depth));
     float* cPacked = aPacked + b * depth;
     const int64_t sliceStart = slice * args.seq;
-    PackTransposed(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
+    // Each block's b rows of length depth, transposed to [depth][b] so
+    // that the register tile reads a column of them as one contiguous run.
+    Transpose(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
     for (int32_t e = begin; e < end; ++e) {
-      PackTransposed(args.c + (sliceStart + args.rows.other[e] * b) * depth, b, depth, cPacked);
-      SDDBlock<MR, NV>(aPacked, cPacked, b, depth,
-                       args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats);
+      Transpose(args.c + (sliceStart + args.rows.other[e] * b) * depth, b, depth, cPacked);
+      BlockOfSums<MR, NV>(aPacked, cPacked, b, depth,
+                          args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats,
+                          false);
     }
   });
 }
@@ -145,7 +124,7 @@ void DSDTail(const DSDArgs& args, const float* pSlice, const float* vSlice, int3
 // One task per (slice, output block); a group without entries writes zeros.
 template <bool Transposed>
 void DSDWith(const DSDArgs& args) {
-  constexpr int MR = 4;
+  constexpr int MR = 6;
   const int b = args.blockSize;
   const int64_t depth = args.depth, numGroups = args.table.numGroups;
   const int64_t blockFloats = static_cast<int64_t>(b) * b;
@@ -156,16 +135,26 @@ void DSDWith(const DSDArgs& args) {
     const float* pSlice = args.p + slice * args.nnzBlocks * blockFloats;
     const float* vSlice = args.v + slice * args.seq * depth;
     float* out = args.out + (slice * args.seq + g * b) * depth;
+    // Tiles of 6 rows (12 sums in registers), the last 8 rows of a block
+    // as 4 + 4 (TileHeight): b is a multiple of 8.
+    auto rowsOf = [&](auto tileOf) {
+      for (int i0 = 0, height; i0 < b; i0 += height) {
+        height = TileHeight(MR, b, i0);
+        tileOf(i0, height);
+      }
+    };
     int64_t d0 = 0;
     for (; d0 + 2 * kLanes <= depth; d0 += 2 * kLanes) {
-      for (int i0 = 0; i0 < b; i0 += MR) {
-        DSDTile<MR, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
-      }
+      rowsOf([&](int i0, int height) {
+        if (height == MR) return DSDTile<MR, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+        DSDTile<4, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+      });
     }
     for (; d0 + kLanes <= depth; d0 += kLanes) {
-      for (int i0 = 0; i0 < b; i0 += MR) {
-        DSDTile<MR, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
-      }
+      rowsOf([&](int i0, int height) {
+        if (height == MR) return DSDTile<MR, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+        DSDTile<4, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+      });
     }
     if (d0 < depth) DSDTail<Transposed>(args, pSlice, vSlice, begin, end, d0, out);
   });
@@ -259,11 +248,12 @@ void SoftmaxBackwardBlockRow(const SoftmaxBackwardArgs& args, int64_t slice, int
 
 void SDD(const SDDArgs& args) {
   if (args.slices == 0 || args.nnzBlocks == 0) return;
-  // 8 accumulators: 8 rows of one vector for b = 8, else 4 rows of two.
+  // The sampled product's tiles: 8 rows of one vector for b = 8, else 6
+  // (or 4) rows of two.
   if (args.blockSize == 8) {
     SDDWith<8, 1>(args);
   } else {
-    SDDWith<4, 2>(args);
+    SDDWith<6, 2>(args);
   }
 }
 

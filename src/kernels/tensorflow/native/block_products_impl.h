@@ -142,26 +142,31 @@ inline void Transpose8x8(const __m256 row[8], __m256 column[8]) {
 }
 #endif
 
-// dst = src^T for one b x b block (b a multiple of 8): 8 x 8 tiles
-// transposed in AVX registers, rather than one float at a time with writes
-// b floats apart. x . W^T packs its blocks this way on every call, which at
-// an LSTM step's shapes (M = 32) is a large part of the product.
-inline void TransposeBlock(const float* src, int b, float* dst) {
+// dst[c * rows + r] = src[r * cols + c] (r < rows, c < cols): 8 x 8 tiles
+// transposed in AVX registers where rows and columns allow, one float at a
+// time (writes `rows` floats apart) for the rest. x . W^T transposes its
+// blocks this way on every call, which at an LSTM step's shapes (M = 32) is
+// a large part of the product, and attention's scores pack their key
+// blocks this way.
+inline void Transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+  int64_t wholeRows = 0, wholeCols = 0;
 #ifdef __AVX2__
-  for (int i0 = 0; i0 < b; i0 += 8) {
-    for (int j0 = 0; j0 < b; j0 += 8) {
-      const float* from = src + i0 * b + j0;
+  wholeRows = rows - rows % 8;
+  wholeCols = cols - cols % 8;
+  for (int64_t r0 = 0; r0 < wholeRows; r0 += 8) {
+    for (int64_t c0 = 0; c0 < wholeCols; c0 += 8) {
+      const float* from = src + r0 * cols + c0;
       __m256 row[8], column[8];
-      for (int r = 0; r < 8; ++r) row[r] = _mm256_loadu_ps(from + r * b);
+      for (int r = 0; r < 8; ++r) row[r] = _mm256_loadu_ps(from + r * cols);
       Transpose8x8(row, column);
-      float* to = dst + j0 * b + i0;
-      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(to + c * b, column[c]);
+      float* to = dst + c0 * rows + r0;
+      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(to + c * rows, column[c]);
     }
   }
-#else
-  for (int i = 0; i < b; ++i)
-    for (int j = 0; j < b; ++j) dst[j * b + i] = src[i * b + j];
 #endif
+  for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t c = r < wholeRows ? wholeCols : 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
+  }
 }
 
 // packed[e] = blocks[table.block[e]] (transposed when asked), so that one
@@ -183,7 +188,7 @@ void PackBlocks(const float* blocks, const GroupTable& table, int b,
         std::memcpy(dst, src, sizeof(float) * blockFloats);
         continue;
       }
-      TransposeBlock(src, b, dst);
+      Transpose(src, b, b, dst);
     }
   });
 }
@@ -476,25 +481,38 @@ void PackSampledChunk(const SampledArgs& args, const int64_t* aSlot, const int64
   });
 }
 
+// Rows [i0, i0 + height) of a b-row block go to one register tile of up
+// to MR rows. Tiles of fewer than 4 rows hold too few sums to hide the FMA
+// latency (at b = 32 a last tile of 2 rows took 13% of the sampled
+// product's time for 6% of its work), so the last 8 rows go as 4 + 4
+// rather than 6 + 2.
+inline int TileHeight(int MR, int b, int i0) {
+  const int height = std::min(MR, b - i0), left = b - i0 - height;
+  return left > 0 && left < 4 ? (b - i0) / 2 : height;
+}
+
+// out [b, b] (+)= aPanel^T . cPanel, both packed [depth][b]: the sampled
+// product's block and attention's scores.
+template <int MR, int NV>
+void BlockOfSums(const float* aPanel, const float* cPanel, int b, int64_t depth, float* out,
+                 bool accumulate) {
+  for (int i0 = 0, height; i0 < b; i0 += height) {
+    height = TileHeight(MR, b, i0);
+    for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
+      SampledTileRows<NV>(height, aPanel + i0, cPanel + j0, b, depth, out + i0 * b + j0,
+                          accumulate);
+    }
+  }
+}
+
 // out [b, b] (+)= the packed chunk's a panel^T . c panel for block v.
 template <int MR, int NV>
 void SumSampledBlock(const SampledArgs& args, int64_t v, const int64_t* aSlot,
                      const int64_t* cSlot, const float* aPacked, const float* cPacked,
                      int64_t depth, float* out, bool accumulate) {
   const int b = args.blockSize;
-  const float* aPanel = aPacked + aSlot[args.blockRow[v]] * depth * b;
-  const float* cPanel = cPacked + cSlot[args.blockCol[v]] * depth * b;
-  for (int i0 = 0, height; i0 < b; i0 += height) {
-    // Tiles of fewer than 4 rows hold too few sums to hide the FMA latency
-    // (at b = 32 a last tile of 2 rows took 13% of the time for 6% of the
-    // work), so the last 8 rows go as 4 + 4 instead of 6 + 2.
-    height = std::min(MR, b - i0);
-    if (const int left = b - i0 - height; left > 0 && left < 4) height = (b - i0) / 2;
-    for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
-      SampledTileRows<NV>(height, aPanel + i0, cPanel + j0, b, depth, out + i0 * b + j0,
-                          accumulate);
-    }
-  }
+  BlockOfSums<MR, NV>(aPacked + aSlot[args.blockRow[v]] * depth * b,
+                      cPacked + cSlot[args.blockCol[v]] * depth * b, b, depth, out, accumulate);
 }
 
 // Blocks per task of the pass that adds the threads' partial sums.
