@@ -43,6 +43,16 @@ float SumOfLanes(Vec v) {
   return static_cast<float>(result);
 }
 
+// The b rows (of length depth) of one block of a sequence, transposed to
+// the panel layout of BlockOfSums, [b / width][depth][width], so that a
+// register tile reads a column of them as one contiguous run.
+void PackBlockRows(const float* src, int b, int64_t depth, float* dst) {
+  const int width = PanelWidth(b);
+  for (int first = 0; first < b; first += width) {
+    Transpose(src + first * depth, width, depth, dst + first * depth);
+  }
+}
+
 // One task per (slice, block row): the query block is packed once and
 // serves every kept block of the row.
 template <int MR, int NV>
@@ -59,11 +69,9 @@ void SDDWith(const SDDArgs& args) {
     float* aPacked = Scratch(packBuffer, static_cast<size_t>(2 * b * depth));
     float* cPacked = aPacked + b * depth;
     const int64_t sliceStart = slice * args.seq;
-    // Each block's b rows of length depth, transposed to [depth][b] so
-    // that the register tile reads a column of them as one contiguous run.
-    Transpose(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
+    PackBlockRows(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
     for (int32_t e = begin; e < end; ++e) {
-      Transpose(args.c + (sliceStart + args.rows.other[e] * b) * depth, b, depth, cPacked);
+      PackBlockRows(args.c + (sliceStart + args.rows.other[e] * b) * depth, b, depth, cPacked);
       BlockOfSums<MR, NV>(aPacked, cPacked, b, depth,
                           args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats,
                           false);
