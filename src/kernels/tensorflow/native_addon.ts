@@ -18,7 +18,7 @@ export interface NativeAddon {
   softmaxOp: string;
   softmaxBackwardOp: string;
   dsdOp: string;
-  /** 'avx2-fma' or 'portable': the micro-kernel picked for this CPU. */
+  /** 'avx512', 'avx2-fma' or 'portable': the micro-kernel build picked for this CPU. */
   instructionSet: string;
   numThreads: number;
 }

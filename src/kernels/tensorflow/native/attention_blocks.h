@@ -77,6 +77,12 @@ struct SoftmaxBackwardArgs {
 };
 
 // One implementation per instruction set (attention_impl.h).
+namespace avx512 {
+void SDD(const SDDArgs& args);
+void DSD(const DSDArgs& args);
+void Softmax(const SoftmaxArgs& args);
+void SoftmaxBackward(const SoftmaxBackwardArgs& args);
+}  // namespace avx512
 namespace avx2 {
 void SDD(const SDDArgs& args);
 void DSD(const DSDArgs& args);

@@ -256,12 +256,12 @@ void SoftmaxBackwardBlockRow(const SoftmaxBackwardArgs& args, int64_t slice, int
 
 void SDD(const SDDArgs& args) {
   if (args.slices == 0 || args.nnzBlocks == 0) return;
-  // The sampled product's tiles: 8 rows of one vector for b = 8, else 6
-  // (or 4) rows of two.
+  // The sampled product's tiles: 8 rows of one vector for b = 8, else
+  // kTileRows (or fewer, at a block's bottom) rows of two.
   if (args.blockSize == 8) {
     SDDWith<8, 1>(args);
   } else {
-    SDDWith<6, 2>(args);
+    SDDWith<kTileRows, 2>(args);
   }
 }
 

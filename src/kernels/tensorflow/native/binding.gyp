@@ -33,7 +33,7 @@
         '-pthread',
       ],
       'conditions': [
-        ['target_arch=="x64"', {'dependencies': ['block_products_avx2']}],
+        ['target_arch=="x64"', {'dependencies': ['block_products_avx2', 'block_products_avx512']}],
       ],
     },
   ],
@@ -46,6 +46,13 @@
           'type': 'static_library',
           'sources': ['block_products_avx2.cc'],
           'cflags_cc': ['-mavx2', '-mfma', '-fPIC'],
+        },
+        {
+          # The same with AVX-512 F and VL: 32 vector registers.
+          'target_name': 'block_products_avx512',
+          'type': 'static_library',
+          'sources': ['block_products_avx512.cc'],
+          'cflags_cc': ['-mavx2', '-mfma', '-mavx512f', '-mavx512vl', '-fPIC'],
         },
       ],
     }],

@@ -9,78 +9,64 @@
 namespace tfjs_blocksparse {
 namespace {
 
-bool UseAvx2() {
+enum class Isa { kPortable, kAvx2, kAvx512 };
+
+// The best build this CPU runs; TFJS_BLOCKSPARSE_ISA=avx2 or =portable
+// forces a lesser one (the tests run each).
+Isa PickIsa() {
 #if defined(__x86_64__) || defined(__i386__)
-  // TFJS_BLOCKSPARSE_ISA=portable forces the baseline path (tests run both).
-  const char* forced = std::getenv("TFJS_BLOCKSPARSE_ISA");
-  if (forced != nullptr && std::strcmp(forced, "portable") == 0) return false;
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  const bool avx512 =
+      avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+  const char* forced = std::getenv("TFJS_BLOCKSPARSE_ISA");
+  if (forced != nullptr && std::strcmp(forced, "portable") == 0) return Isa::kPortable;
+  if (forced != nullptr && std::strcmp(forced, "avx2") == 0) {
+    return avx2 ? Isa::kAvx2 : Isa::kPortable;
+  }
+  return avx512 ? Isa::kAvx512 : avx2 ? Isa::kAvx2 : Isa::kPortable;
 #else
-  return false;
+  return Isa::kPortable;
 #endif
 }
 
-const bool kUseAvx2 = UseAvx2();
+const Isa kIsa = PickIsa();
 
 }  // namespace
 
-const char* InstructionSet() { return kUseAvx2 ? "avx2-fma" : "portable"; }
-
-void DenseSparse(const DenseSparseArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::DenseSparse(args);
-#endif
-  portable::DenseSparse(args);
+const char* InstructionSet() {
+  switch (kIsa) {
+    case Isa::kAvx512: return "avx512";
+    case Isa::kAvx2: return "avx2-fma";
+    default: return "portable";
+  }
 }
 
-void Sampled(const SampledArgs& args) {
+// Calls NAME(args) of the picked build; the x86 builds exist only on x86.
 #if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::Sampled(args);
+#define TFJS_BLOCKSPARSE_DISPATCH(NAME, ARGS)       \
+  switch (kIsa) {                                  \
+    case Isa::kAvx512: return avx512::NAME(ARGS);  \
+    case Isa::kAvx2: return avx2::NAME(ARGS);      \
+    default: return portable::NAME(ARGS);          \
+  }
+#else
+#define TFJS_BLOCKSPARSE_DISPATCH(NAME, ARGS) return portable::NAME(ARGS);
 #endif
-  portable::Sampled(args);
-}
 
-void LSTMStep(const LSTMStepArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::LSTMStep(args);
-#endif
-  portable::LSTMStep(args);
-}
-
+void DenseSparse(const DenseSparseArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(DenseSparse, args) }
+void Sampled(const SampledArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(Sampled, args) }
+void LSTMStep(const LSTMStepArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(LSTMStep, args) }
 void LSTMStepBackward(const LSTMStepBackwardArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::LSTMStepBackward(args);
-#endif
-  portable::LSTMStepBackward(args);
+  TFJS_BLOCKSPARSE_DISPATCH(LSTMStepBackward, args)
 }
-
-void SDD(const SDDArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::SDD(args);
-#endif
-  portable::SDD(args);
-}
-
-void DSD(const DSDArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::DSD(args);
-#endif
-  portable::DSD(args);
-}
-
-void Softmax(const SoftmaxArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::Softmax(args);
-#endif
-  portable::Softmax(args);
-}
-
+void SDD(const SDDArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(SDD, args) }
+void DSD(const DSDArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(DSD, args) }
+void Softmax(const SoftmaxArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(Softmax, args) }
 void SoftmaxBackward(const SoftmaxBackwardArgs& args) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (kUseAvx2) return avx2::SoftmaxBackward(args);
-#endif
-  portable::SoftmaxBackward(args);
+  TFJS_BLOCKSPARSE_DISPATCH(SoftmaxBackward, args)
 }
+
+#undef TFJS_BLOCKSPARSE_DISPATCH
 
 }  // namespace tfjs_blocksparse

@@ -99,6 +99,12 @@ struct LSTMStepBackwardArgs {
 
 // One implementation per instruction set; the same source is compiled
 // once per target (block_products_impl.h, lstm_step_impl.h).
+namespace avx512 {
+void DenseSparse(const DenseSparseArgs& args);
+void Sampled(const SampledArgs& args);
+void LSTMStep(const LSTMStepArgs& args);
+void LSTMStepBackward(const LSTMStepBackwardArgs& args);
+}  // namespace avx512
 namespace avx2 {
 void DenseSparse(const DenseSparseArgs& args);
 void Sampled(const SampledArgs& args);
@@ -112,7 +118,7 @@ void LSTMStep(const LSTMStepArgs& args);
 void LSTMStepBackward(const LSTMStepBackwardArgs& args);
 }  // namespace portable
 
-// The instruction set chosen at run time: "avx2-fma" or "portable".
+// The instruction set chosen at run time: "avx512", "avx2-fma" or "portable".
 const char* InstructionSet();
 
 // Dispatch to the best implementation this CPU supports.
