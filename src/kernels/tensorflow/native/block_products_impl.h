@@ -500,10 +500,16 @@ int64_t AssignSlots(const int32_t* used, int64_t count, int64_t groups,
 // two panels (2 x depth x b floats) well inside L1, but at least 64, so
 // the result tiles are not loaded and stored too often. Packing all rows at
 // once made a round trip through memory (at 1/16, 7.5 ms of a 16.8 ms
-// product went to packing 32 MB); 256 rows at b = 32 left the products
-// 10-15% slower than these.
+// product went to packing 32 MB); 256 rows at b = 32 left the products at
+// 1/32 15% slower than 64. But a result of 8 MB or more is loaded and
+// stored from memory, not cache, once per pass: then 256 rows (at density
+// 1, 87 against 97 ms; at b = 64 and 1/2, 45 against 57 ms).
 constexpr int64_t kSampledPanelFloats = 2048;
-int64_t SampledDepth(int b) { return std::max<int64_t>(64, kSampledPanelFloats / b); }
+constexpr int64_t kLargeResultFloats = int64_t{2} << 20;
+int64_t SampledDepth(int b, int64_t resultFloats) {
+  if (resultFloats >= kLargeResultFloats) return 256;
+  return std::max<int64_t>(64, kSampledPanelFloats / b);
+}
 
 // Rows packed per block column in one go: a's and c's rows are packed a
 // few at a time, in turn, so the reads of both stay sequential and the
@@ -583,7 +589,7 @@ void SampledWith(const SampledArgs& args) {
   const int64_t cPanels = AssignSlots(args.blockCol, nnz, args.cCols / b, cSlotBuffer);
   const int64_t* aSlot = aSlotBuffer.data();
   const int64_t* cSlot = cSlotBuffer.data();
-  const int64_t chunkRows = SampledDepth(b);
+  const int64_t chunkRows = SampledDepth(b, nnz * b * b);
   const int64_t maxDepth = std::min(rows, chunkRows);
   const int64_t panelFloats = (aPanels + cPanels) * maxDepth * b;
   const int64_t chunks = (rows + chunkRows - 1) / chunkRows;
