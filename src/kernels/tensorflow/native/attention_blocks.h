@@ -76,31 +76,19 @@ struct SoftmaxBackwardArgs {
   float* out;  // like p
 };
 
-// One implementation per instruction set (attention_impl.h).
-namespace avx512 {
-void SDD(const SDDArgs& args);
-void DSD(const DSDArgs& args);
-void Softmax(const SoftmaxArgs& args);
-void SoftmaxBackward(const SoftmaxBackwardArgs& args);
-}  // namespace avx512
-namespace avx2 {
-void SDD(const SDDArgs& args);
-void DSD(const DSDArgs& args);
-void Softmax(const SoftmaxArgs& args);
-void SoftmaxBackward(const SoftmaxBackwardArgs& args);
-}  // namespace avx2
-namespace portable {
-void SDD(const SDDArgs& args);
-void DSD(const DSDArgs& args);
-void Softmax(const SoftmaxArgs& args);
-void SoftmaxBackward(const SoftmaxBackwardArgs& args);
-}  // namespace portable
+// The entry points, declared once per instruction set's build
+// (attention_impl.h) and once more for the dispatch to the one
+// block_products.cc picked.
+#define TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS   \
+  void SDD(const SDDArgs& args);                  \
+  void DSD(const DSDArgs& args);                  \
+  void Softmax(const SoftmaxArgs& args);          \
+  void SoftmaxBackward(const SoftmaxBackwardArgs& args);
 
-// Dispatch to the instruction set block_products.cc picked.
-void SDD(const SDDArgs& args);
-void DSD(const DSDArgs& args);
-void Softmax(const SoftmaxArgs& args);
-void SoftmaxBackward(const SoftmaxBackwardArgs& args);
+namespace avx512 { TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS }
+namespace avx2 { TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS }
+namespace portable { TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS }
+TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS
 
 }  // namespace tfjs_blocksparse
 

@@ -97,35 +97,23 @@ struct LSTMStepBackwardArgs {
   float* dcPrev;  // [rows, units]
 };
 
-// One implementation per instruction set; the same source is compiled
-// once per target (block_products_impl.h, lstm_step_impl.h).
-namespace avx512 {
-void DenseSparse(const DenseSparseArgs& args);
-void Sampled(const SampledArgs& args);
-void LSTMStep(const LSTMStepArgs& args);
-void LSTMStepBackward(const LSTMStepBackwardArgs& args);
-}  // namespace avx512
-namespace avx2 {
-void DenseSparse(const DenseSparseArgs& args);
-void Sampled(const SampledArgs& args);
-void LSTMStep(const LSTMStepArgs& args);
-void LSTMStepBackward(const LSTMStepBackwardArgs& args);
-}  // namespace avx2
-namespace portable {
-void DenseSparse(const DenseSparseArgs& args);
-void Sampled(const SampledArgs& args);
-void LSTMStep(const LSTMStepArgs& args);
-void LSTMStepBackward(const LSTMStepBackwardArgs& args);
-}  // namespace portable
+// The entry points, declared once per instruction set's build (the same
+// source compiled once per target: block_products_impl.h,
+// lstm_step_impl.h) and once more for the dispatch to the best one this
+// CPU supports (block_products.cc).
+#define TFJS_BLOCKSPARSE_PRODUCT_ENTRY_POINTS          \
+  void DenseSparse(const DenseSparseArgs& args);      \
+  void Sampled(const SampledArgs& args);              \
+  void LSTMStep(const LSTMStepArgs& args);            \
+  void LSTMStepBackward(const LSTMStepBackwardArgs& args);
+
+namespace avx512 { TFJS_BLOCKSPARSE_PRODUCT_ENTRY_POINTS }
+namespace avx2 { TFJS_BLOCKSPARSE_PRODUCT_ENTRY_POINTS }
+namespace portable { TFJS_BLOCKSPARSE_PRODUCT_ENTRY_POINTS }
+TFJS_BLOCKSPARSE_PRODUCT_ENTRY_POINTS
 
 // The instruction set chosen at run time: "avx512", "avx2-fma" or "portable".
 const char* InstructionSet();
-
-// Dispatch to the best implementation this CPU supports.
-void DenseSparse(const DenseSparseArgs& args);
-void Sampled(const SampledArgs& args);
-void LSTMStep(const LSTMStepArgs& args);
-void LSTMStepBackward(const LSTMStepBackwardArgs& args);
 
 }  // namespace tfjs_blocksparse
 
