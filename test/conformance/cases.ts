@@ -22,7 +22,10 @@ export const BLOCK_GRIDS: BlockGrid[] = [
  * 1-thread portable run and 2-core machines get it). Its sampled product
  * sums rows in chunks of 64 to 256 (by block size): 145 and 393 rows make
  * several chunks, and 393 at b = 32 enough for each thread to sum its own.
+ * Its x . W^T takes x in strips of 16 or 32 rows (by instruction set) for
+ * 32 rows (one or two whole strips) and 80 (several, the last one part
+ * full).
  */
-export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [33], [2, 40], [5, 29], [3, 131]];
+export const LEADING_SHAPES: number[][] = [[1], [7], [2, 3], [4, 8], [33], [2, 40], [5, 29], [3, 131]];
 
 export const TOLERANCE = 1e-5;

@@ -77,12 +77,18 @@ struct RegisterTile {
 
   // acc[r][v] += broadcast[r] * vectors[v * kLanes ..]: one depth step.
   __attribute__((always_inline)) void Add(const float* broadcast, const float* vectors) {
+    AddStrided(broadcast, 1, vectors);
+  }
+
+  // The same with the broadcasts `stride` floats apart.
+  __attribute__((always_inline)) void AddStrided(const float* broadcast, int64_t stride,
+                                                 const float* vectors) {
     Vec vec[NV];
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) vec[v] = Load(vectors + v * kLanes);
 #pragma GCC unroll 16
     for (int r = 0; r < MR; ++r) {
-      const float s = broadcast[r];
+      const float s = broadcast[r * stride];
 #pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[r][v] += vec[v] * s;
     }
@@ -154,9 +160,9 @@ inline void Transpose8x8(const __m256 row[8], __m256 column[8]) {
 // dst[c * rows + r] = src[r * cols + c] (r < rows, c < cols): 8 x 8 tiles
 // transposed in AVX registers where rows and columns allow, one float at a
 // time (writes `rows` floats apart) for the rest. x . W^T transposes its
-// blocks this way on every call, which at an LSTM step's shapes (M = 32) is
-// a large part of the product, and attention's scores pack their key
-// blocks this way.
+// blocks this way on every call (unless x has few rows, see
+// DenseSparseStrips), and attention's scores pack their key blocks this
+// way.
 inline void Transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
   int64_t wholeRows = 0, wholeCols = 0;
 #ifdef __AVX2__
@@ -377,6 +383,137 @@ void DenseSparseWith(const DenseSparseArgs& args, const TileEpilogue* epilogue) 
   });
 }
 
+// Rows [i0, i0 + height) of a b-row block go to one register tile of up
+// to MR rows. Tiles of fewer than 4 rows hold too few sums to hide the FMA
+// latency (at b = 32 a last tile of 2 rows took 13% of the sampled
+// product's time for 6% of its work), so the last 8 rows go as 4 + 4
+// rather than 6 + 2.
+inline int TileHeight(int MR, int b, int i0) {
+  const int height = std::min(MR, b - i0), left = b - i0 - height;
+  return left > 0 && left < 4 ? (b - i0) / 2 : height;
+}
+
+// x . W^T for few rows of x (an LSTM step's dh . U^T) as y^T = W . x^T:
+// the register tiles hold MR columns of y (of one output group) by a strip
+// of rows of x, broadcast W's elements from its blocks where they lie, and
+// read x transposed, in strips as wide as a tile. So x is transposed
+// instead of W's blocks: at M = 32, K = 1024, N = 4096 and density 1/8,
+// 0.5 MB instead of 2 MB read and 2 MB written per call (x . W^T took 0.28
+// instead of 0.23 ms). x . W gained nothing this way.
+//
+// Strip width (rows of x per tile): 32 with AVX-512's 32 registers
+// (6 x 4 sums), else 16 (6 x 2).
+#ifdef __AVX512VL__
+constexpr int kStripVectors = 4;
+#else
+constexpr int kStripVectors = 2;
+#endif
+constexpr int kStripWidth = kStripVectors * kLanes;
+constexpr int kStripTileRows = 6;
+
+// A strip's tiles do as much work for 1 row as for kStripWidth, so strips
+// are used when they pad x to at most 5/4 as many rows as 6-row panels (at
+// 24 rows the two took the same time), up to 128 rows. (Packing x into
+// strips costs what packing it into panels does.)
+constexpr int64_t kStripRowsMax = 128;
+
+int64_t RoundUp(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
+
+bool UseStrips(const DenseSparseArgs& args) {
+  const int64_t rows = args.rows;
+  return args.transposeBlocks && rows <= kStripRowsMax &&
+         4 * RoundUp(rows, kStripWidth) <= 5 * RoundUp(rows, 6);
+}
+
+// xT[s][k][i] = x[s * kStripWidth + i][k], and 0 past the last row.
+void PackTransposedStrips(const float* x, int64_t rows, int64_t inner, float* xT) {
+  const int64_t strips = (rows + kStripWidth - 1) / kStripWidth;
+  constexpr int64_t kColumnsPerTask = 512;
+  const int64_t tasksPerStrip = (inner + kColumnsPerTask - 1) / kColumnsPerTask;
+  auto pack = [&](int64_t task) {
+    const int64_t s = task / tasksPerStrip;
+    const int64_t k0 = (task % tasksPerStrip) * kColumnsPerTask;
+    const int64_t k1 = std::min(inner, k0 + kColumnsPerTask);
+    float* strip = xT + s * inner * kStripWidth;
+    for (int64_t i0 = 0; i0 < kStripWidth; i0 += 8) {
+      const int64_t r0 = s * kStripWidth + i0;
+      int64_t k = k0;
+#ifdef __AVX2__
+      for (; k + 8 <= k1; k += 8) {
+        __m256 row[8], column[8];
+        for (int r = 0; r < 8; ++r) {
+          row[r] = r0 + r < rows ? _mm256_loadu_ps(x + (r0 + r) * inner + k) : _mm256_setzero_ps();
+        }
+        Transpose8x8(row, column);
+        for (int c = 0; c < 8; ++c) _mm256_storeu_ps(strip + (k + c) * kStripWidth + i0, column[c]);
+      }
+#endif
+      for (; k < k1; ++k) {
+        for (int r = 0; r < 8; ++r) {
+          strip[k * kStripWidth + i0 + r] = r0 + r < rows ? x[(r0 + r) * inner + k] : 0.f;
+        }
+      }
+    }
+  };
+  const int64_t tasks = strips * tasksPerStrip;
+  if (IsSmall(strips * inner * kStripWidth)) {
+    for (int64_t task = 0; task < tasks; ++task) pack(task);
+  } else {
+    ParallelFor(tasks, pack);
+  }
+}
+
+// sums[j0 + r][i] (r < MR, i < kStripWidth) = sum over entries e in
+// [begin, end), p < b of W_e[j0 + r][p] * strip[other[e] * b + p][i], W_e
+// being block[e] of `blocks`.
+template <int MR>
+void StripTile(const float* strip, const float* blocks, int b, int j0, const int32_t* other,
+               const int32_t* block, int32_t begin, int32_t end, float* sums) {
+  RegisterTile<MR, kStripVectors> tile;
+  const int64_t blockFloats = static_cast<int64_t>(b) * b;
+  for (int32_t e = begin; e < end; ++e) {
+    const float* w = blocks + block[e] * blockFloats + j0 * b;
+    const float* v = strip + static_cast<int64_t>(other[e]) * b * kStripWidth;
+    for (int p = 0; p < b; ++p, v += kStripWidth) tile.AddStrided(w + p, b, v);
+  }
+  for (int r = 0; r < MR; ++r) {
+    for (int v = 0; v < kStripVectors; ++v) {
+      Store(sums + (j0 + r) * kStripWidth + v * kLanes, tile.acc[r][v]);
+    }
+  }
+}
+
+// x . W^T (args.transposeBlocks) by strips: one task per output group
+// (block row of W) and strip of rows of x.
+void DenseSparseStrips(const DenseSparseArgs& args) {
+  const int b = args.blockSize;
+  const int64_t rows = args.rows, inner = args.inner;
+  const GroupTable& table = args.table;
+  const int64_t ldy = table.numGroups * b;
+  const int64_t strips = (rows + kStripWidth - 1) / kStripWidth;
+  static thread_local std::vector<float> stripBuffer;
+  float* xT = Scratch(stripBuffer, static_cast<size_t>(strips * inner * kStripWidth));
+  PackTransposedStrips(args.x, rows, inner, xT);
+  ParallelFor(table.numGroups * strips, [&](int64_t task) {
+    const int64_t g = task / strips, s = task % strips;
+    const float* strip = xT + s * inner * kStripWidth;
+    float sums[64 * kStripWidth];  // the group's columns of y, transposed (b <= 64)
+    for (int j0 = 0, height; j0 < b; j0 += height) {
+      height = TileHeight(kStripTileRows, b, j0);
+      // b is 8, 16, 32 or 64, so the heights are 6 and 4.
+      (height == kStripTileRows ? StripTile<kStripTileRows> : StripTile<4>)(
+          strip, args.blocks, b, j0, table.other, table.block, table.ptr[g], table.ptr[g + 1],
+          sums);
+    }
+    const int64_t first = s * kStripWidth;
+    const int64_t valid = std::min<int64_t>(kStripWidth, rows - first);
+    for (int64_t i = 0; i < valid; ++i) {
+      float* to = args.y + (first + i) * ldy + g * b;
+      for (int c = 0; c < b; ++c) to[c] = sums[c * kStripWidth + i];
+    }
+  });
+}
+
 // x . W with `epilogue` (null for none) run on each finished part of y.
 // Trusts args.rows > 0 and args.table.numGroups > 0.
 void DenseSparseThen(const DenseSparseArgs& args, const TileEpilogue* epilogue) {
@@ -536,16 +673,6 @@ void PackSampledChunk(const SampledArgs& args, const int64_t* aSlot, const int64
   });
 }
 
-// Rows [i0, i0 + height) of a b-row block go to one register tile of up
-// to MR rows. Tiles of fewer than 4 rows hold too few sums to hide the FMA
-// latency (at b = 32 a last tile of 2 rows took 13% of the sampled
-// product's time for 6% of its work), so the last 8 rows go as 4 + 4
-// rather than 6 + 2.
-inline int TileHeight(int MR, int b, int i0) {
-  const int height = std::min(MR, b - i0), left = b - i0 - height;
-  return left > 0 && left < 4 ? (b - i0) / 2 : height;
-}
-
 // out [b, b] (+)= aPanel^T . cPanel, both packed [b / width][depth][width]
 // (width = PanelWidth(b)): the sampled product's block and attention's
 // scores. A register tile never spans two column tiles of a.
@@ -662,6 +789,7 @@ void DenseSparse(const DenseSparseArgs& args) {
     std::memset(args.y, 0, sizeof(float) * outFloats);
     return;
   }
+  if (UseStrips(args)) return DenseSparseStrips(args);
   DenseSparseThen(args, nullptr);
 }
 
