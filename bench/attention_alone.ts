@@ -1,7 +1,7 @@
 /**
  * `npx ts-node --transpile-only bench/attention_alone.ts --backend tensorflow`:
- * blockSparseAttention forward plus backward (the loss and layout of
- * bench/attention.ts) called in a loop of its own, with no dense attention
+ * blockSparseAttention forward plus backward (the output gradient and layout
+ * of bench/attention.ts) called in a loop of its own, with no dense attention
  * in the process, to tell the kernels' own time from what bench/attention.ts
  * measures right after a dense call. Prints the min, median and 90th
  * percentile of --calls calls, the minor page faults per call (Linux), and
@@ -47,9 +47,9 @@ async function main() {
   });
   const shape = [1, heads!, S!, depth!];
   const [q, k, v, upstream] = [0, 1, 2, 3].map(() => tf.randomNormal(shape));
-  const loss = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
-      tf.sum(tf.mul(tfbs.blockSparseAttention(q, k, v, layout, {causal: true}), upstream!));
-  const gradients = () => tf.grads(loss)([q!, k!, v!]);
+  const attention = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+      tfbs.blockSparseAttention(q, k, v, layout, {causal: true});
+  const gradients = () => tf.grads(attention)([q!, k!, v!], upstream);
   tf.dispose(gradients());  // warm-up: lookup tables, first allocations
 
   const ms: number[] = [], faults: number[] = [];

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdlib>
 #include <mutex>
-#include <unordered_map>
 #include <vector>
 
 namespace tfjs_blocksparse {
@@ -13,9 +12,16 @@ namespace {
 // that is less aligned.
 constexpr size_t kAlignment = 64;
 
+struct CachedBuffer {
+  size_t size;  // rounded
+  void* data;
+};
+
+// Released buffers, oldest first. A linear search is cheap next to the
+// kernels: it holds a few hundred buffers at most.
 struct Cache {
   std::mutex mutex;
-  std::unordered_map<size_t, std::vector<void*>> free;  // by rounded size
+  std::vector<CachedBuffer> buffers;
   size_t cachedBytes = 0;
 };
 
@@ -37,10 +43,11 @@ void* AcquireOutputBuffer(size_t bytes) {
   Cache& cache = TheCache();
   {
     std::lock_guard<std::mutex> lock(cache.mutex);
-    auto it = cache.free.find(size);
-    if (it != cache.free.end() && !it->second.empty()) {
-      void* data = it->second.back();
-      it->second.pop_back();
+    // The most recently released buffer of this size: likeliest in cache.
+    for (auto it = cache.buffers.rbegin(); it != cache.buffers.rend(); ++it) {
+      if (it->size != size) continue;
+      void* data = it->data;
+      cache.buffers.erase(std::next(it).base());
       cache.cachedBytes -= size;
       return data;
     }
@@ -50,16 +57,23 @@ void* AcquireOutputBuffer(size_t bytes) {
 
 void ReleaseOutputBuffer(void* data, size_t bytes, void* /*unused*/) {
   const size_t size = Rounded(bytes);
+  if (size > kMaxCachedBytes) return std::free(data);
+  std::vector<void*> evicted;
   Cache& cache = TheCache();
   {
     std::lock_guard<std::mutex> lock(cache.mutex);
-    if (cache.cachedBytes + size <= kMaxCachedBytes) {
-      cache.free[size].push_back(data);
-      cache.cachedBytes += size;
-      return;
+    cache.buffers.push_back({size, data});
+    cache.cachedBytes += size;
+    // Over the limit, the buffers released longest ago go: those of sizes
+    // the process no longer uses.
+    size_t oldest = 0;
+    while (cache.cachedBytes > kMaxCachedBytes) {
+      cache.cachedBytes -= cache.buffers[oldest].size;
+      evicted.push_back(cache.buffers[oldest++].data);
     }
+    cache.buffers.erase(cache.buffers.begin(), cache.buffers.begin() + oldest);
   }
-  std::free(data);
+  for (void* buffer : evicted) std::free(buffer);
 }
 
 }  // namespace tfjs_blocksparse
