@@ -7,7 +7,11 @@
  *  - alone: the product in a loop of itself (warm caches, busy threads);
  *  - after dense: right after a dense tf.matMul of the same shapes (what
  *    bench/paired.ts measures, and what a training step looks like);
- *  - after idle: 5 ms after a dense tf.matMul (an event-loop pause).
+ *  - after idle: 5 ms after a dense tf.matMul (an event-loop pause);
+ *  - after a sweep: right after JavaScript wrote one float in every 64-byte
+ *    line of a 32 MB array (the size of this machine's last-level cache),
+ *    which evicts the product's data as the dense weights (16 MB) do, but
+ *    runs no TensorFlow op and leaves the pool's second thread as it was.
  *
  * TFJS_BLOCKSPARSE_NUM_THREADS=1 runs the native kernels on one thread, to
  * tell the cost of waking their thread pool from the machine's cold state.
@@ -56,9 +60,15 @@ async function main() {
     await pause(5);
     afterIdle.push(await timeOnce(sparse));
   }
+  const sweep = new Float32Array(8 << 20), afterSweep: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    for (let j = 0; j < sweep.length; j += 16) sweep[j] += 1;
+    afterSweep.push(await timeOnce(sparse));
+  }
   const ms = (values: number[]) => `${median(values).toFixed(3)} ms`;
   console.log(`'${backend}', M=${M} K=${K} N=${N}, ${layout}: block-sparse forward alone ${ms(alone)}, ` +
-              `right after a dense matMul ${ms(afterDense)}, 5 ms after one ${ms(afterIdle)}; ` +
+              `right after a dense matMul ${ms(afterDense)}, 5 ms after one ${ms(afterIdle)}, ` +
+              `right after a 32 MB sweep ${ms(afterSweep)}; ` +
               `dense matMul ${ms(denseMs)}`);
   tf.dispose([w, wDense, x]);
   layout.dispose();

@@ -455,8 +455,11 @@ void PackTransposedStrips(const float* x, int64_t rows, int64_t inner, float* xT
       }
     }
   };
+  // Floats read and written: shared out from 32 rows of 4096 (after a
+  // dense product swept the caches, the calling thread alone took 0.05 ms
+  // of a 0.39 ms x . W^T).
   const int64_t tasks = strips * tasksPerStrip;
-  if (IsSmall(strips * inner * kStripWidth)) {
+  if (IsSmall(rows * inner + strips * inner * kStripWidth)) {
     for (int64_t task = 0; task < tasks; ++task) pack(task);
   } else {
     ParallelFor(tasks, pack);
