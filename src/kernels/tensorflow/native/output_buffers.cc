@@ -18,7 +18,7 @@ struct CachedBuffer {
 };
 
 // Released buffers, oldest first. A linear search is cheap next to the
-// kernels: it holds a few hundred buffers at most.
+// kernels: it holds kMaxCachedBuffers at most.
 struct Cache {
   std::mutex mutex;
   std::vector<CachedBuffer> buffers;
@@ -64,10 +64,11 @@ void ReleaseOutputBuffer(void* data, size_t bytes, void* /*unused*/) {
     std::lock_guard<std::mutex> lock(cache.mutex);
     cache.buffers.push_back({size, data});
     cache.cachedBytes += size;
-    // Over the limit, the buffers released longest ago go: those of sizes
+    // Over a limit, the buffers released longest ago go: those of sizes
     // the process no longer uses.
     size_t oldest = 0;
-    while (cache.cachedBytes > kMaxCachedBytes) {
+    while (cache.cachedBytes > kMaxCachedBytes ||
+           cache.buffers.size() - oldest > kMaxCachedBuffers) {
       cache.cachedBytes -= cache.buffers[oldest].size;
       evicted.push_back(cache.buffers[oldest++].data);
     }

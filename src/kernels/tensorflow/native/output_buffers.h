@@ -19,7 +19,8 @@ void* AcquireOutputBuffer(size_t bytes);
 
 // Gives a buffer from AcquireOutputBuffer back; the signature is
 // TF_NewTensor's deallocator. The cache keeps the most recently released
-// kMaxCachedBytes and frees the rest.
+// buffers, at most kMaxCachedBytes and kMaxCachedBuffers of them, and frees
+// the rest.
 void ReleaseOutputBuffer(void* data, size_t bytes, void* unused);
 
 // As much as one forward + backward of attention at S = 8192 releases
@@ -27,6 +28,7 @@ void ReleaseOutputBuffer(void* data, size_t bytes, void* unused);
 // 33 MB afresh: 8000 page faults, which right after a large dense product
 // took 40 ms of an 80 ms call.
 constexpr size_t kMaxCachedBytes = size_t{256} << 20;
+constexpr size_t kMaxCachedBuffers = 512;
 
 }  // namespace tfjs_blocksparse
 
