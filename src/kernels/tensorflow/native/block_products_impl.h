@@ -157,31 +157,39 @@ inline void Transpose8x8(const __m256 row[8], __m256 column[8]) {
 }
 #endif
 
-// dst[c * rows + r] = src[r * cols + c] (r < rows, c < cols): 8 x 8 tiles
-// transposed in AVX registers where rows and columns allow, one float at a
-// time (writes `rows` floats apart) for the rest. x . W^T transposes its
-// blocks this way on every call (unless x has few rows, see
-// DenseSparseStrips), and attention's scores pack their key blocks this
+// dst[c * ldDst + r] = src[r * ldSrc + c] (r < rows, c < cols): 8 x 8
+// tiles transposed in AVX registers where rows and columns allow, one float
+// at a time (writes ldDst floats apart) for the rest. x . W^T transposes
+// its blocks this way on every call, or for few rows, x itself
+// (PackTransposedStrips), and attention's scores pack their key blocks this
 // way.
-inline void Transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+inline void Transpose(const float* src, int64_t ldSrc, int64_t rows, int64_t cols, float* dst,
+                      int64_t ldDst) {
   int64_t wholeRows = 0, wholeCols = 0;
 #ifdef __AVX2__
   wholeRows = rows - rows % 8;
   wholeCols = cols - cols % 8;
   for (int64_t r0 = 0; r0 < wholeRows; r0 += 8) {
     for (int64_t c0 = 0; c0 < wholeCols; c0 += 8) {
-      const float* from = src + r0 * cols + c0;
+      const float* from = src + r0 * ldSrc + c0;
       __m256 row[8], column[8];
-      for (int r = 0; r < 8; ++r) row[r] = _mm256_loadu_ps(from + r * cols);
+      for (int r = 0; r < 8; ++r) row[r] = _mm256_loadu_ps(from + r * ldSrc);
       Transpose8x8(row, column);
-      float* to = dst + c0 * rows + r0;
-      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(to + c * rows, column[c]);
+      float* to = dst + c0 * ldDst + r0;
+      for (int c = 0; c < 8; ++c) _mm256_storeu_ps(to + c * ldDst, column[c]);
     }
   }
 #endif
   for (int64_t r = 0; r < rows; ++r) {
-    for (int64_t c = r < wholeRows ? wholeCols : 0; c < cols; ++c) dst[c * rows + r] = src[r * cols + c];
+    for (int64_t c = r < wholeRows ? wholeCols : 0; c < cols; ++c) {
+      dst[c * ldDst + r] = src[r * ldSrc + c];
+    }
   }
+}
+
+// dst [cols, rows] = src [rows, cols]^T, both dense.
+inline void Transpose(const float* src, int64_t rows, int64_t cols, float* dst) {
+  Transpose(src, cols, rows, cols, dst, rows);
 }
 
 // packed[e] = blocks[table.block[e]] (transposed when asked), so that one
@@ -434,25 +442,12 @@ void PackTransposedStrips(const float* x, int64_t rows, int64_t inner, float* xT
     const int64_t s = task / tasksPerStrip;
     const int64_t k0 = (task % tasksPerStrip) * kColumnsPerTask;
     const int64_t k1 = std::min(inner, k0 + kColumnsPerTask);
-    float* strip = xT + s * inner * kStripWidth;
-    for (int64_t i0 = 0; i0 < kStripWidth; i0 += 8) {
-      const int64_t r0 = s * kStripWidth + i0;
-      int64_t k = k0;
-#ifdef __AVX2__
-      for (; k + 8 <= k1; k += 8) {
-        __m256 row[8], column[8];
-        for (int r = 0; r < 8; ++r) {
-          row[r] = r0 + r < rows ? _mm256_loadu_ps(x + (r0 + r) * inner + k) : _mm256_setzero_ps();
-        }
-        Transpose8x8(row, column);
-        for (int c = 0; c < 8; ++c) _mm256_storeu_ps(strip + (k + c) * kStripWidth + i0, column[c]);
-      }
-#endif
-      for (; k < k1; ++k) {
-        for (int r = 0; r < 8; ++r) {
-          strip[k * kStripWidth + i0 + r] = r0 + r < rows ? x[(r0 + r) * inner + k] : 0.f;
-        }
-      }
+    const int64_t valid = std::min<int64_t>(kStripWidth, rows - s * kStripWidth);
+    float* strip = xT + s * inner * kStripWidth + k0 * kStripWidth;
+    Transpose(x + s * kStripWidth * inner + k0, inner, valid, k1 - k0, strip, kStripWidth);
+    if (valid == kStripWidth) return;
+    for (int64_t k = 0; k < k1 - k0; ++k) {
+      std::fill(strip + k * kStripWidth + valid, strip + (k + 1) * kStripWidth, 0.f);
     }
   };
   // Floats read and written: shared out from 32 rows of 4096 (after a
@@ -565,21 +560,17 @@ void SampledTile(const float* a, const float* c, int width, int b, int64_t depth
   }
 }
 
-// The tile height (MR, or what is left at the bottom of a block, see
-// TileHeight; MR is 6, 8 or 12) picks its instantiation at run time.
+// The tile height picks its instantiation at run time: MR (6, 8 or 12)
+// or, at the bottom of a column tile of 8, 16 or 32, what TileHeight
+// leaves: 4, 6 or 8.
 template <int NV>
 void SampledTileRows(int height, const float* a, const float* c, int width, int b,
                      int64_t depth, float* out, bool accumulate) {
   switch (height) {
     case 12: return SampledTile<12, NV>(a, c, width, b, depth, out, accumulate);
-    case 1: return SampledTile<1, NV>(a, c, width, b, depth, out, accumulate);
-    case 2: return SampledTile<2, NV>(a, c, width, b, depth, out, accumulate);
-    case 3: return SampledTile<3, NV>(a, c, width, b, depth, out, accumulate);
-    case 4: return SampledTile<4, NV>(a, c, width, b, depth, out, accumulate);
-    case 5: return SampledTile<5, NV>(a, c, width, b, depth, out, accumulate);
+    case 8: return SampledTile<8, NV>(a, c, width, b, depth, out, accumulate);
     case 6: return SampledTile<6, NV>(a, c, width, b, depth, out, accumulate);
-    case 7: return SampledTile<7, NV>(a, c, width, b, depth, out, accumulate);
-    default: return SampledTile<8, NV>(a, c, width, b, depth, out, accumulate);
+    default: return SampledTile<4, NV>(a, c, width, b, depth, out, accumulate);
   }
 }
 
