@@ -12,7 +12,6 @@
 #endif
 
 #include <cmath>
-#include <type_traits>
 
 #include "activations_impl.h"
 #include "attention_blocks.h"
@@ -145,21 +144,26 @@ void DSDWith(const DSDArgs& args) {
     const float* vSlice = args.v + slice * args.seq * depth;
     float* out = args.out + (slice * args.seq + g * b) * depth;
     // Tiles of 6 rows (12 sums in registers), the last 8 rows of a block
-    // as 4 + 4 (TileHeight: b is a multiple of 8), two vectors of v's
-    // columns wide, then one for what is left of d.
-    int64_t d0 = 0;
-    auto columns = [&](auto vectors) {
-      constexpr int NV = decltype(vectors)::value;
-      for (; d0 + NV * kLanes <= depth; d0 += NV * kLanes) {
-        for (int i0 = 0, height; i0 < b; i0 += height) {
-          height = TileHeight(MR, b, i0);
-          (height == MR ? DSDTile<MR, NV, Transposed> : DSDTile<4, NV, Transposed>)(
-              args, pSlice, vSlice, begin, end, i0, d0, out);
-        }
+    // as 4 + 4 (TileHeight): b is a multiple of 8.
+    auto rowsOf = [&](auto tileOf) {
+      for (int i0 = 0, height; i0 < b; i0 += height) {
+        height = TileHeight(MR, b, i0);
+        tileOf(i0, height);
       }
     };
-    columns(std::integral_constant<int, 2>{});
-    columns(std::integral_constant<int, 1>{});
+    int64_t d0 = 0;
+    for (; d0 + 2 * kLanes <= depth; d0 += 2 * kLanes) {
+      rowsOf([&](int i0, int height) {
+        if (height == MR) return DSDTile<MR, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+        DSDTile<4, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+      });
+    }
+    for (; d0 + kLanes <= depth; d0 += kLanes) {
+      rowsOf([&](int i0, int height) {
+        if (height == MR) return DSDTile<MR, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+        DSDTile<4, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
+      });
+    }
     if (d0 < depth) DSDTail<Transposed>(args, pSlice, vSlice, begin, end, d0, out);
   });
 }

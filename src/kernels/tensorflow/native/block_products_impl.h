@@ -499,9 +499,13 @@ void DenseSparseStrips(const DenseSparseArgs& args) {
     for (int j0 = 0, height; j0 < b; j0 += height) {
       height = TileHeight(kStripTileRows, b, j0);
       // b is 8, 16, 32 or 64, so the heights are 6 and 4.
-      (height == kStripTileRows ? StripTile<kStripTileRows> : StripTile<4>)(
-          strip, args.blocks, b, j0, table.other, table.block, table.ptr[g], table.ptr[g + 1],
-          sums);
+      if (height == kStripTileRows) {
+        StripTile<kStripTileRows>(strip, args.blocks, b, j0, table.other, table.block,
+                                  table.ptr[g], table.ptr[g + 1], sums);
+      } else {
+        StripTile<4>(strip, args.blocks, b, j0, table.other, table.block, table.ptr[g],
+                     table.ptr[g + 1], sums);
+      }
     }
     const int64_t first = s * kStripWidth;
     const int64_t valid = std::min<int64_t>(kStripWidth, rows - first);
