@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {checkArgument} from '../src/errors';
+import {BlockSparseAttention, BlockSparseAttentionAttrs} from '../src/kernel_names';
+import {toNamedAttrMap} from '../src/kernels/define_kernel';
 import {BlockLayout} from '../src/layout/block_layout';
 
 import {checkAttentionLayout, checkCausalLayout, checkNonEmptyLead, checkSequenceOperand} from './attention_checks';
-import {blockSparseDSD} from './block_sparse_dsd';
-import {blockSparseSDD} from './block_sparse_sdd';
-import {blockSparseSoftmax, toKeyMask} from './block_sparse_softmax';
+import {toKeyMask} from './block_sparse_softmax';
 import {toFloat32Tensor} from './checks';
 
 export interface BlockSparseAttentionOptions {
@@ -23,8 +23,10 @@ export interface BlockSparseAttentionOptions {
  * softmax(scale * q . k^T, masked) . v evaluated only on the blocks of a
  * square layout [S/b, S/b] (see `localAttentionLayout`,
  * `stridedAttentionLayout`, `bigBirdAttentionLayout`), so cost and memory
- * grow with the kept blocks, not with S^2. Composed of blockSparseSDD,
- * blockSparseSoftmax and blockSparseDSD, and differentiable in q, k and v.
+ * grow with the kept blocks, not with S^2. It is blockSparseSDD,
+ * blockSparseSoftmax and blockSparseDSD in one kernel (BlockSparseAttention:
+ * fused per block row by the native tensorflow kernel, the three kernels on
+ * other backends), differentiable in q, k and v.
  *
  * q and k are [batch, heads, S, d], v is [batch, heads, S, dv]; the result
  * is [batch, heads, S, dv]. A query whose keys are all masked (or whose
@@ -67,9 +69,14 @@ function blockSparseAttention_(
   if (causal) checkCausalLayout(fn, layout);
   const keyMask = options.keyMask == null ? undefined :
                                             toKeyMask(fn, options.keyMask, lead[0]!, S);
-  const scores = blockSparseSDD($q, $k, layout);
-  const probs = blockSparseSoftmax(scores, layout, {scale, causal, keyMask});
-  return blockSparseDSD(probs, $v, layout) as tf.Tensor4D;
+  const attrs: BlockSparseAttentionAttrs = {layout, scale, causal};
+  const inputs: tf.NamedTensorMap = keyMask == null ? {q: $q, k: $k, v: $v} : {q: $q, k: $k, v: $v, keyMask};
+  // probs is the kernel's own (its gradient saves it): the op scope frees
+  // the one returned here.
+  const [out] = tf.engine().runKernel(
+                    BlockSparseAttention, inputs, toNamedAttrMap(BlockSparseAttention, attrs)) as
+      tf.Tensor[];
+  return out as tf.Tensor4D;
 }
 
 export const blockSparseAttention = tf.op({blockSparseAttention_});

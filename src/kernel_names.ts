@@ -186,6 +186,56 @@ export interface BlockSparseDSDAttrs {
   transposeP: boolean;
 }
 
+/**
+ * Block-sparse attention in one kernel, where a backend can fuse it:
+ *
+ *   probs = BlockSparseSoftmax(BlockSparseSDD(q, k), keyMask, {scale, causal})
+ *   out   = BlockSparseDSD(probs, v)
+ *
+ * q, k: [batch, heads, S, d], v: [batch, heads, S, dv], keyMask (optional):
+ * [batch, S] float32 -> [out [batch, heads, S, dv], probs [batch, heads,
+ * nnzBlocks, b, b]]. probs is kept for the backward. The native tensorflow
+ * kernel does a block row's scores, softmax and product in one pass while
+ * its blocks are in cache; other backends run the three kernels.
+ */
+export const BlockSparseAttention = 'BlockSparseAttention';
+export interface BlockSparseAttentionInputs extends NamedTensorInfoMap {
+  q: TensorInfo;
+  k: TensorInfo;
+  v: TensorInfo;
+  keyMask?: TensorInfo;
+}
+export interface BlockSparseAttentionAttrs {
+  layout: BlockLayout;
+  scale: number;
+  causal: boolean;
+}
+
+/**
+ * The backward of `BlockSparseAttention` from the upstream gradient dy of
+ * out (like v):
+ *
+ *   dScores = BlockSparseSoftmaxBackward(probs, BlockSparseSDD(dy, v))
+ *   dq = BlockSparseDSD(dScores, k)     dk = BlockSparseDSD(dScores^T, q)
+ *   dv = BlockSparseDSD(probs^T, dy)
+ *
+ * -> [dq, dk, dv].
+ */
+export const BlockSparseAttentionBackward = 'BlockSparseAttentionBackward';
+export interface BlockSparseAttentionBackwardInputs extends NamedTensorInfoMap {
+  q: TensorInfo;
+  k: TensorInfo;
+  v: TensorInfo;
+  probs: TensorInfo;
+  dy: TensorInfo;
+}
+export interface BlockSparseAttentionBackwardAttrs {
+  layout: BlockLayout;
+  scale: number;
+  /** The forward's: probs is zero above the diagonal, which a kernel may skip. */
+  causal: boolean;
+}
+
 /** Each kernel's inputs, attrs and number of outputs, by kernel name. */
 export interface BlockSparseKernelTypes {
   [BlockSparseMatMul]:
@@ -214,5 +264,15 @@ export interface BlockSparseKernelTypes {
     outputs: TensorInfo
   };
   [BlockSparseDSD]: {inputs: BlockSparseDSDInputs, attrs: BlockSparseDSDAttrs, outputs: TensorInfo};
+  [BlockSparseAttention]: {
+    inputs: BlockSparseAttentionInputs,
+    attrs: BlockSparseAttentionAttrs,
+    outputs: [TensorInfo, TensorInfo]
+  };
+  [BlockSparseAttentionBackward]: {
+    inputs: BlockSparseAttentionBackwardInputs,
+    attrs: BlockSparseAttentionBackwardAttrs,
+    outputs: [TensorInfo, TensorInfo, TensorInfo]
+  };
 }
 export type BlockSparseKernelName = keyof BlockSparseKernelTypes;

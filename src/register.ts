@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {blockSparseAttentionGradConfig} from '../gradients/BlockSparseAttention_grad';
 import {blockSparseDSDGradConfig} from '../gradients/BlockSparseDSD_grad';
 import {blockSparseLSTMStepGradConfig} from '../gradients/BlockSparseLSTMStep_grad';
 import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
@@ -21,8 +22,10 @@ import {blockSparseSampledMatMulCpuConfig} from './kernels/cpu/BlockSparseSample
 import {blockSparseSoftmaxCpuConfig} from './kernels/cpu/BlockSparseSoftmax';
 import {blockSparseSoftmaxBackwardCpuConfig} from './kernels/cpu/BlockSparseSoftmaxBackward';
 import {composedAttentionKernelConfigs} from './kernels/fallback/attention_kernels';
+import {composedFusedAttentionKernelConfigs} from './kernels/fallback/fused_attention';
 import {composedLSTMStepKernelConfigs} from './kernels/fallback/lstm_step';
 import {standardOpsKernelConfigs} from './kernels/fallback/standard_ops';
+import {blockSparseAttentionBackwardTensorflowConfig, blockSparseAttentionTensorflowConfig} from './kernels/tensorflow/BlockSparseAttention';
 import {blockSparseDSDTensorflowConfig} from './kernels/tensorflow/BlockSparseDSD';
 import {blockSparseLSTMStepTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStep';
 import {blockSparseLSTMStepBackwardTensorflowConfig} from './kernels/tensorflow/BlockSparseLSTMStepBackward';
@@ -95,6 +98,13 @@ function registerAttention(): void {
   for (const backendName of COMPOSED_ATTENTION_BACKENDS) {
     composedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);
   }
+  // The fused kernel: native on tensorflow, the three kernels above elsewhere.
+  registerKernelOnce(blockSparseAttentionTensorflowConfig);
+  registerKernelOnce(blockSparseAttentionBackwardTensorflowConfig);
+  for (const backendName of ['cpu', 'webgpu', ...COMPOSED_ATTENTION_BACKENDS]) {
+    composedFusedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);
+  }
+  registerGradientOnce(blockSparseAttentionGradConfig);
   registerGradientOnce(blockSparseSDDGradConfig);
   registerGradientOnce(blockSparseSoftmaxGradConfig);
   registerGradientOnce(blockSparseDSDGradConfig);

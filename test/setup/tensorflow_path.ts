@@ -12,7 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseDSD, BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../src/kernel_names';
+import {BlockSparseAttention, BlockSparseAttentionBackward, BlockSparseDSD, BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../src/kernel_names';
 import {NATIVE_FLAG} from '../../src/kernels/tensorflow/flags';
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import type {BlockLayout} from '../../src/layout/block_layout';
@@ -72,6 +72,8 @@ const FUSED_NATIVE_OP: Record<string, string> = {
   [BlockSparseSoftmax]: 'TfjsBlockSparseSoftmax',
   [BlockSparseSoftmaxBackward]: 'TfjsBlockSparseSoftmaxBackward',
   [BlockSparseDSD]: 'TfjsBlockSparseDSD',
+  [BlockSparseAttention]: 'TfjsBlockSparseAttention',
+  [BlockSparseAttentionBackward]: 'TfjsBlockSparseAttentionBackward',
 };
 
 /** The path the ops of one call show, or null when there is nothing to tell. */

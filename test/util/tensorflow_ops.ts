@@ -10,7 +10,8 @@ import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 export const NATIVE_OPS = [
   'TfjsBlockSparseMatMul', 'TfjsBlockSparseSampledMatMul', 'TfjsBlockSparseLSTMStep',
   'TfjsBlockSparseLSTMStepBackward', 'TfjsBlockSparseSDD', 'TfjsBlockSparseSoftmax',
-  'TfjsBlockSparseSoftmaxBackward', 'TfjsBlockSparseDSD'
+  'TfjsBlockSparseSoftmaxBackward', 'TfjsBlockSparseDSD', 'TfjsBlockSparseAttention',
+  'TfjsBlockSparseAttentionBackward'
 ];
 
 type Listener = (op: string) => void;

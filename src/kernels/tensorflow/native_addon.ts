@@ -18,6 +18,9 @@ export interface NativeAddon {
   softmaxOp: string;
   softmaxBackwardOp: string;
   dsdOp: string;
+  /** Attention fused per block row and its backward (two and three outputs). */
+  attentionOp: string;
+  attentionBackwardOp: string;
   /** 'avx512', 'avx2-fma' or 'portable': the micro-kernel build picked for this CPU. */
   instructionSet: string;
   numThreads: number;

@@ -5,6 +5,7 @@
  */
 import type {Tensor, TensorInfo} from '@tensorflow/tfjs-core';
 
+import type {BlockSparseAttentionAttrs, BlockSparseAttentionBackwardAttrs, BlockSparseAttentionBackwardInputs, BlockSparseAttentionInputs} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
 
 import type {NativeAddon} from './native_addon';
@@ -67,4 +68,30 @@ export function nativeDSD(
   const table = transposeP ? tables.column : tables.row;
   return backend.executeSingleOutput(
       addon.dsdOp, [boolAttr(backend, 'transpose_p', transposeP)], [p, v, ...tableInputs(table)]);
+}
+
+/** [out, probs] of the fused forward (native/attention_ops.h): one op, on the row table. */
+export function nativeAttention(
+    backend: TFNodeBackend, addon: NativeAddon, {q, k, v, keyMask}: BlockSparseAttentionInputs,
+    {layout, scale, causal}: BlockSparseAttentionAttrs): [Tensor, Tensor] {
+  const {row, noMask} = nativeTables(backend, layout);
+  const attrs = [
+    {name: 'block_size', type: backend.binding.TF_ATTR_INT, value: layout.blockSize},
+    floatAttr(backend, 'scale', scale), boolAttr(backend, 'causal', causal),
+    boolAttr(backend, 'use_key_mask', keyMask != null)
+  ];
+  return backend.executeMultipleOutputs(
+             addon.attentionOp, attrs, [q, k, v, keyMask ?? noMask, ...tableInputs(row)], 2) as
+      [Tensor, Tensor];
+}
+
+/** [dq, dk, dv] of the fused backward: one op, on the row and column tables. */
+export function nativeAttentionBackward(
+    backend: TFNodeBackend, addon: NativeAddon, {q, k, v, probs, dy}: BlockSparseAttentionBackwardInputs,
+    {layout, scale, causal}: BlockSparseAttentionBackwardAttrs): [Tensor, Tensor, Tensor] {
+  const {row, column} = nativeTables(backend, layout);
+  return backend.executeMultipleOutputs(
+             addon.attentionBackwardOp, [floatAttr(backend, 'scale', scale), boolAttr(backend, 'causal', causal)],
+             [q, k, v, probs, dy, ...tableInputs(row), ...tableInputs(column)], 3) as
+      [Tensor, Tensor, Tensor];
 }

@@ -38,6 +38,8 @@ napi_value Init(napi_env env, napi_value exports) {
       !SetString(env, exports, "softmaxOp", tfjs_blocksparse::kSoftmaxOpName) ||
       !SetString(env, exports, "softmaxBackwardOp", tfjs_blocksparse::kSoftmaxBackwardOpName) ||
       !SetString(env, exports, "dsdOp", tfjs_blocksparse::kDSDOpName) ||
+      !SetString(env, exports, "attentionOp", tfjs_blocksparse::kAttentionOpName) ||
+      !SetString(env, exports, "attentionBackwardOp", tfjs_blocksparse::kAttentionBackwardOpName) ||
       !SetString(env, exports, "instructionSet", tfjs_blocksparse::InstructionSet()) ||
       napi_create_int32(env, tfjs_blocksparse::NumThreads(), &threads) != napi_ok ||
       napi_set_named_property(env, exports, "numThreads", threads) != napi_ok) {

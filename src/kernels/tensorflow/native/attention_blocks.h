@@ -45,6 +45,9 @@ struct DSDArgs {
   int64_t nnzBlocks;
   int blockSize;
   bool transposeP;
+  // P (attention's probabilities or their gradient) is zero above the
+  // diagonal of diagonal blocks: the products skip that half.
+  bool causal = false;
   GroupTable table;
   float* out;  // [slices, seq, depth]
 };
@@ -76,6 +79,51 @@ struct SoftmaxBackwardArgs {
   float* out;  // like p
 };
 
+// Attention forward fused per block row (Attention): probs is
+// BlockSparseSoftmax(BlockSparseSDD(q, k)), out = BlockSparseDSD(probs, v).
+struct AttentionArgs {
+  const float* q;        // [batch * heads, seq, depth]
+  const float* k;        // like q
+  const float* v;        // [batch * heads, seq, valueDepth]
+  const float* keyMask;  // [batch, seq], or null for none
+  int64_t batch;
+  int64_t heads;
+  int64_t seq;
+  int64_t depth;
+  int64_t valueDepth;
+  int64_t nnzBlocks;
+  int blockSize;
+  float scale;
+  bool causal;
+  GroupTable rows;
+  float* probs;  // [batch * heads, nnz, b, b]
+  float* out;    // [batch * heads, seq, valueDepth]
+};
+
+// Its backward from the upstream gradient dy of out (probs' own gradient
+// is not an input: the op's only output is out).
+struct AttentionBackwardArgs {
+  const float* q;      // [slices, seq, depth]
+  const float* k;      // like q
+  const float* v;      // [slices, seq, valueDepth]
+  const float* probs;  // [slices, nnz, b, b]
+  const float* dy;     // like v
+  int64_t slices;
+  int64_t seq;
+  int64_t depth;
+  int64_t valueDepth;
+  int64_t nnzBlocks;
+  int blockSize;
+  float scale;
+  bool causal;  // the forward's: probs is zero above the diagonal
+  GroupTable rows;
+  GroupTable columns;
+  float* scoresGradient;  // scratch like probs
+  float* dq;              // like q
+  float* dk;              // like q
+  float* dv;              // like v
+};
+
 // The entry points, declared once per instruction set's build
 // (attention_impl.h) and once more for the dispatch to the one
 // block_products.cc picked.
@@ -83,7 +131,9 @@ struct SoftmaxBackwardArgs {
   void SDD(const SDDArgs& args);                  \
   void DSD(const DSDArgs& args);                  \
   void Softmax(const SoftmaxArgs& args);          \
-  void SoftmaxBackward(const SoftmaxBackwardArgs& args);
+  void SoftmaxBackward(const SoftmaxBackwardArgs& args);   \
+  void Attention(const AttentionArgs& args);              \
+  void AttentionBackward(const AttentionBackwardArgs& args);
 
 namespace avx512 { TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS }
 namespace avx2 { TFJS_BLOCKSPARSE_ATTENTION_ENTRY_POINTS }

@@ -53,30 +53,46 @@ void PackBlockRows(const float* src, int b, int64_t depth, float* dst) {
   }
 }
 
-// One task per (slice, block row): the query block is packed once and
-// serves every kept block of the row.
-template <int MR, int NV>
-void SDDWith(const SDDArgs& args) {
+// Every key block (rows of c) of every slice in the panel layout, packed
+// once per call for all row tasks to share: packed in each row's task, a
+// key block was transposed once per block row using it, which made the
+// scores 40% slower than the DSD products of the same size.
+const float* PackKeyBlocks(const SDDArgs& args, std::vector<float>& buffer) {
   const int b = args.blockSize;
-  const int64_t depth = args.depth, numRows = args.rows.numGroups;
-  const int64_t blockFloats = static_cast<int64_t>(b) * b;
-  const int64_t touched = args.slices * (2 * args.seq * depth + args.nnzBlocks * blockFloats);
-  ForEachTask(args.slices * numRows, touched, [&](int64_t task) {
-    const int64_t slice = task / numRows, r = task % numRows;
-    const int32_t begin = args.rows.ptr[r], end = args.rows.ptr[r + 1];
-    if (begin == end) return;
-    static thread_local std::vector<float> packBuffer;
-    float* aPacked = Scratch(packBuffer, static_cast<size_t>(2 * b * depth));
-    float* cPacked = aPacked + b * depth;
-    const int64_t sliceStart = slice * args.seq;
-    PackBlockRows(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
-    for (int32_t e = begin; e < end; ++e) {
-      PackBlockRows(args.c + (sliceStart + args.rows.other[e] * b) * depth, b, depth, cPacked);
-      BlockOfSums<MR, NV>(aPacked, cPacked, b, depth,
-                          args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats,
-                          false);
-    }
+  const int64_t depth = args.depth, blocks = args.slices * (args.seq / b);
+  float* packed = Scratch(buffer, static_cast<size_t>(args.slices * args.seq * depth));
+  ForEachTask(blocks, 2 * args.slices * args.seq * depth, [&](int64_t block) {
+    PackBlockRows(args.c + block * b * depth, b, depth, packed + block * b * depth);
   });
+  return packed;
+}
+
+// The kept blocks of block row r of one slice, from the key panels of
+// PackKeyBlocks: the query block is packed once and serves every kept
+// block of the row.
+template <int MR, int NV>
+void SDDBlockRow(const SDDArgs& args, const float* keyPanels, int64_t slice, int64_t r) {
+  const int b = args.blockSize;
+  const int64_t depth = args.depth;
+  const int64_t blockFloats = static_cast<int64_t>(b) * b;
+  const int32_t begin = args.rows.ptr[r], end = args.rows.ptr[r + 1];
+  if (begin == end) return;
+  static thread_local std::vector<float> packBuffer;
+  float* aPacked = Scratch(packBuffer, static_cast<size_t>(b * depth));
+  const int64_t sliceStart = slice * args.seq;
+  PackBlockRows(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
+  for (int32_t e = begin; e < end; ++e) {
+    BlockOfSums<MR, NV>(aPacked, keyPanels + (sliceStart + args.rows.other[e] * b) * depth, b,
+                        depth, args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats,
+                        false);
+  }
+}
+
+// SDDBlockRow with the sampled product's tiles: 8 rows of one vector for
+// b = 8, else kTileRows (or fewer, at a block's bottom) rows of two.
+void SDDBlockRowAnySize(const SDDArgs& args, const float* keyPanels, int64_t slice, int64_t r) {
+  if (args.blockSize == 8) return SDDBlockRow<8, 1>(args, keyPanels, slice, r);
+  SDDBlockRow<kTileRows, 2>(args, keyPanels, slice, r);
 }
 
 // P_v[i][k], or P_v^T[i][k] = P_v[k][i], of a b x b block.
@@ -85,18 +101,29 @@ inline float BlockEntry(const float* block, int b, int i, int k) {
   return Transposed ? block[k * b + i] : block[i * b + k];
 }
 
-// Rows [i0, i0 + MR) and columns [d0, d0 + NV * 8) of one output block:
-// the sum over all of its group's entries stays in registers.
+// Rows [i0, i0 + MR) and columns [d0, d0 + NV * 8) of output block g:
+// the sum over all of its group's entries stays in registers. With
+// args.causal, P is zero above the diagonal of the diagonal block (that
+// of entry `other` == g), so there only k <= i (P . v), or k >= i
+// (P^T . v), is summed.
 template <int MR, int NV, bool Transposed>
-void DSDTile(const DSDArgs& args, const float* pSlice, const float* vSlice, int32_t begin,
-             int32_t end, int i0, int64_t d0, float* out) {
+void DSDTile(const DSDArgs& args, const float* pSlice, const float* vSlice, int64_t g,
+             int32_t begin, int32_t end, int i0, int64_t d0, float* out) {
   const int b = args.blockSize;
   const int64_t depth = args.depth, blockFloats = static_cast<int64_t>(b) * b;
   RegisterTile<MR, NV> tile;
   for (int32_t e = begin; e < end; ++e) {
     const float* block = pSlice + args.table.block[e] * blockFloats;
-    const float* v = vSlice + args.table.other[e] * b * depth + d0;
-    for (int k = 0; k < b; ++k, v += depth) {
+    int kBegin = 0, kEnd = b;
+    if (args.causal && args.table.other[e] == g) {
+      if (Transposed) {
+        kBegin = i0;
+      } else {
+        kEnd = std::min(b, i0 + MR);
+      }
+    }
+    const float* v = vSlice + (args.table.other[e] * b + kBegin) * depth + d0;
+    for (int k = kBegin; k < kEnd; ++k, v += depth) {
       float broadcast[MR];
       for (int r = 0; r < MR; ++r) broadcast[r] = BlockEntry<Transposed>(block, b, i0 + r, k);
       tile.Add(broadcast, v);
@@ -129,42 +156,50 @@ void DSDTail(const DSDArgs& args, const float* pSlice, const float* vSlice, int3
   }
 }
 
-// One task per (slice, output block); a group without entries writes zeros.
+// Output block g of one slice (group g of the table); a group without
+// entries writes zeros.
 template <bool Transposed>
-void DSDWith(const DSDArgs& args) {
+void DSDGroup(const DSDArgs& args, int64_t slice, int64_t g) {
   constexpr int MR = 6;
   const int b = args.blockSize;
-  const int64_t depth = args.depth, numGroups = args.table.numGroups;
+  const int64_t depth = args.depth;
   const int64_t blockFloats = static_cast<int64_t>(b) * b;
-  const int64_t touched = args.slices * (2 * args.seq * depth + args.nnzBlocks * blockFloats);
+  const int32_t begin = args.table.ptr[g], end = args.table.ptr[g + 1];
+  const float* pSlice = args.p + slice * args.nnzBlocks * blockFloats;
+  const float* vSlice = args.v + slice * args.seq * depth;
+  float* out = args.out + (slice * args.seq + g * b) * depth;
+  // Tiles of 6 rows (12 sums in registers), the last 8 rows of a block
+  // as 4 + 4 (TileHeight): b is a multiple of 8.
+  auto rowsOf = [&](auto tileOf) {
+    for (int i0 = 0, height; i0 < b; i0 += height) {
+      height = TileHeight(MR, b, i0);
+      tileOf(i0, height);
+    }
+  };
+  int64_t d0 = 0;
+  for (; d0 + 2 * kLanes <= depth; d0 += 2 * kLanes) {
+    rowsOf([&](int i0, int height) {
+      if (height == MR) return DSDTile<MR, 2, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+      DSDTile<4, 2, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+    });
+  }
+  for (; d0 + kLanes <= depth; d0 += kLanes) {
+    rowsOf([&](int i0, int height) {
+      if (height == MR) return DSDTile<MR, 1, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+      DSDTile<4, 1, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+    });
+  }
+  if (d0 < depth) DSDTail<Transposed>(args, pSlice, vSlice, begin, end, d0, out);
+}
+
+// One task per (slice, output block).
+template <bool Transposed>
+void DSDWith(const DSDArgs& args) {
+  const int64_t numGroups = args.table.numGroups;
+  const int64_t blockFloats = static_cast<int64_t>(args.blockSize) * args.blockSize;
+  const int64_t touched = args.slices * (2 * args.seq * args.depth + args.nnzBlocks * blockFloats);
   ForEachTask(args.slices * numGroups, touched, [&](int64_t task) {
-    const int64_t slice = task / numGroups, g = task % numGroups;
-    const int32_t begin = args.table.ptr[g], end = args.table.ptr[g + 1];
-    const float* pSlice = args.p + slice * args.nnzBlocks * blockFloats;
-    const float* vSlice = args.v + slice * args.seq * depth;
-    float* out = args.out + (slice * args.seq + g * b) * depth;
-    // Tiles of 6 rows (12 sums in registers), the last 8 rows of a block
-    // as 4 + 4 (TileHeight): b is a multiple of 8.
-    auto rowsOf = [&](auto tileOf) {
-      for (int i0 = 0, height; i0 < b; i0 += height) {
-        height = TileHeight(MR, b, i0);
-        tileOf(i0, height);
-      }
-    };
-    int64_t d0 = 0;
-    for (; d0 + 2 * kLanes <= depth; d0 += 2 * kLanes) {
-      rowsOf([&](int i0, int height) {
-        if (height == MR) return DSDTile<MR, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
-        DSDTile<4, 2, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
-      });
-    }
-    for (; d0 + kLanes <= depth; d0 += kLanes) {
-      rowsOf([&](int i0, int height) {
-        if (height == MR) return DSDTile<MR, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
-        DSDTile<4, 1, Transposed>(args, pSlice, vSlice, begin, end, i0, d0, out);
-      });
-    }
-    if (d0 < depth) DSDTail<Transposed>(args, pSlice, vSlice, begin, end, d0, out);
+    DSDGroup<Transposed>(args, task / numGroups, task % numGroups);
   });
 }
 
@@ -252,17 +287,52 @@ void SoftmaxBackwardBlockRow(const SoftmaxBackwardArgs& args, int64_t slice, int
   }
 }
 
+// The primitives' arguments for the parts of one fused attention call.
+SDDArgs ScoresArgs(const float* a, const float* c, int64_t slices, int64_t seq, int64_t depth,
+                   int blockSize, const GroupTable& rows, int64_t nnzBlocks, float* out) {
+  SDDArgs args;
+  args.a = a;
+  args.c = c;
+  args.slices = slices;
+  args.seq = seq;
+  args.depth = depth;
+  args.blockSize = blockSize;
+  args.rows = rows;
+  args.nnzBlocks = nnzBlocks;
+  args.out = out;
+  return args;
+}
+
+DSDArgs ProductArgs(const float* p, const float* v, int64_t slices, int64_t seq, int64_t depth,
+                    int64_t nnzBlocks, int blockSize, bool transposeP, bool causal,
+                    const GroupTable& table, float* out) {
+  DSDArgs args;
+  args.p = p;
+  args.v = v;
+  args.slices = slices;
+  args.seq = seq;
+  args.depth = depth;
+  args.nnzBlocks = nnzBlocks;
+  args.blockSize = blockSize;
+  args.transposeP = transposeP;
+  args.causal = causal;
+  args.table = table;
+  args.out = out;
+  return args;
+}
+
 }  // namespace
 
 void SDD(const SDDArgs& args) {
   if (args.slices == 0 || args.nnzBlocks == 0) return;
-  // The sampled product's tiles: 8 rows of one vector for b = 8, else
-  // kTileRows (or fewer, at a block's bottom) rows of two.
-  if (args.blockSize == 8) {
-    SDDWith<8, 1>(args);
-  } else {
-    SDDWith<kTileRows, 2>(args);
-  }
+  const int64_t numRows = args.rows.numGroups;
+  const int64_t blockFloats = static_cast<int64_t>(args.blockSize) * args.blockSize;
+  const int64_t touched = args.slices * (2 * args.seq * args.depth + args.nnzBlocks * blockFloats);
+  static thread_local std::vector<float> keyPanelBuffer;
+  const float* keyPanels = PackKeyBlocks(args, keyPanelBuffer);
+  ForEachTask(args.slices * numRows, touched, [&](int64_t task) {
+    SDDBlockRowAnySize(args, keyPanels, task / numRows, task % numRows);
+  });
 }
 
 void DSD(const DSDArgs& args) {
@@ -289,6 +359,84 @@ void SoftmaxBackward(const SoftmaxBackwardArgs& args) {
   if (floats == 0) return;
   ForEachTask(args.slices * numRows, 3 * floats, [&](int64_t task) {
     SoftmaxBackwardBlockRow(args, task / numRows, task % numRows);
+  });
+}
+
+// One task per (slice, block row) does the row's whole forward while its
+// blocks are in cache: scores q . k^T written where the probabilities go,
+// their masked softmax in place, then the row's probs . v.
+void Attention(const AttentionArgs& args) {
+  const int64_t slices = args.batch * args.heads, numRows = args.rows.numGroups;
+  if (slices == 0) return;
+  const int b = args.blockSize;
+  const SDDArgs scores = ScoresArgs(args.q, args.k, slices, args.seq, args.depth, b, args.rows,
+                                    args.nnzBlocks, args.probs);
+  SoftmaxArgs softmax;
+  softmax.scores = args.probs;
+  softmax.keyMask = args.keyMask;
+  softmax.batch = args.batch;
+  softmax.heads = args.heads;
+  softmax.nnzBlocks = args.nnzBlocks;
+  softmax.blockSize = b;
+  softmax.scale = args.scale;
+  softmax.causal = args.causal;
+  softmax.rows = args.rows;
+  softmax.out = args.probs;
+  const DSDArgs product = ProductArgs(args.probs, args.v, slices, args.seq, args.valueDepth,
+                                      args.nnzBlocks, b, false, args.causal, args.rows, args.out);
+  const int64_t touched =
+      slices * ((2 * args.depth + 2 * args.valueDepth) * args.seq + args.nnzBlocks * b * b);
+  static thread_local std::vector<float> keyPanelBuffer;
+  const float* keyPanels = PackKeyBlocks(scores, keyPanelBuffer);
+  ForEachTask(slices * numRows, touched, [&](int64_t task) {
+    const int64_t slice = task / numRows, r = task % numRows;
+    SDDBlockRowAnySize(scores, keyPanels, slice, r);
+    SoftmaxBlockRow(softmax, slice, r);
+    DSDGroup<false>(product, slice, r);
+  });
+}
+
+// Two passes. One task per (slice, block row): dP = dy . v^T on the row's
+// kept blocks, the softmax's backward turning it into dScores in place,
+// and the row's dq = dScores . k. Then one per (slice, block column), once
+// every row's dScores exists: dk = dScores^T . q and dv = P^T . dy.
+void AttentionBackward(const AttentionBackwardArgs& args) {
+  const int64_t slices = args.slices, numRows = args.rows.numGroups;
+  if (slices == 0) return;
+  const int b = args.blockSize;
+  const SDDArgs scoresGradient =
+      ScoresArgs(args.dy, args.v, slices, args.seq, args.valueDepth, b, args.rows,
+                 args.nnzBlocks, args.scoresGradient);
+  SoftmaxBackwardArgs softmax;
+  softmax.p = args.probs;
+  softmax.dp = args.scoresGradient;
+  softmax.slices = slices;
+  softmax.nnzBlocks = args.nnzBlocks;
+  softmax.blockSize = b;
+  softmax.scale = args.scale;
+  softmax.rows = args.rows;
+  softmax.out = args.scoresGradient;
+  const DSDArgs dq = ProductArgs(args.scoresGradient, args.k, slices, args.seq, args.depth,
+                                 args.nnzBlocks, b, false, args.causal, args.rows, args.dq);
+  const DSDArgs dk = ProductArgs(args.scoresGradient, args.q, slices, args.seq, args.depth,
+                                 args.nnzBlocks, b, true, args.causal, args.columns, args.dk);
+  const DSDArgs dv = ProductArgs(args.probs, args.dy, slices, args.seq, args.valueDepth,
+                                 args.nnzBlocks, b, true, args.causal, args.columns, args.dv);
+  const int64_t touched =
+      slices * ((2 * args.depth + 2 * args.valueDepth) * args.seq + 2 * args.nnzBlocks * b * b);
+  static thread_local std::vector<float> valuePanelBuffer;
+  const float* valuePanels = PackKeyBlocks(scoresGradient, valuePanelBuffer);
+  ForEachTask(slices * numRows, touched, [&](int64_t task) {
+    const int64_t slice = task / numRows, r = task % numRows;
+    SDDBlockRowAnySize(scoresGradient, valuePanels, slice, r);
+    SoftmaxBackwardBlockRow(softmax, slice, r);
+    DSDGroup<false>(dq, slice, r);
+  });
+  const int64_t numColumns = args.columns.numGroups;
+  ForEachTask(slices * numColumns, touched, [&](int64_t task) {
+    const int64_t slice = task / numColumns, c = task % numColumns;
+    DSDGroup<true>(dk, slice, c);
+    DSDGroup<true>(dv, slice, c);
   });
 }
 

@@ -66,6 +66,10 @@ void Softmax(const SoftmaxArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(Softmax, args)
 void SoftmaxBackward(const SoftmaxBackwardArgs& args) {
   TFJS_BLOCKSPARSE_DISPATCH(SoftmaxBackward, args)
 }
+void Attention(const AttentionArgs& args) { TFJS_BLOCKSPARSE_DISPATCH(Attention, args) }
+void AttentionBackward(const AttentionBackwardArgs& args) {
+  TFJS_BLOCKSPARSE_DISPATCH(AttentionBackward, args)
+}
 
 #undef TFJS_BLOCKSPARSE_DISPATCH
 

@@ -161,7 +161,8 @@ std::string RegisterOpsAndKernels() {
   static const std::string error = [] {
     for (const OpSpec* spec : {&kMatMulOp, &kSampledOp, &LSTMStepOpSpec(),
                                &LSTMStepBackwardOpSpec(), &SDDOpSpec(), &SoftmaxOpSpec(),
-                               &SoftmaxBackwardOpSpec(), &DSDOpSpec()}) {
+                               &SoftmaxBackwardOpSpec(), &DSDOpSpec(), &AttentionOpSpec(),
+                               &AttentionBackwardOpSpec()}) {
       std::string e = Register(*spec);
       if (!e.empty()) return e;
     }
