@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import {checkArgument} from '../src/errors';
-import {BlockSparseAttention, BlockSparseAttentionAttrs} from '../src/kernel_names';
+import {BlockSparseAttention, BlockSparseAttentionAttrs, BlockSparseAttentionBackward, BlockSparseAttentionBackwardAttrs} from '../src/kernel_names';
 import {toNamedAttrMap} from '../src/kernels/define_kernel';
 import {BlockLayout} from '../src/layout/block_layout';
 
@@ -70,13 +70,30 @@ function blockSparseAttention_(
   const keyMask = options.keyMask == null ? undefined :
                                             toKeyMask(fn, options.keyMask, lead[0]!, S);
   const attrs: BlockSparseAttentionAttrs = {layout, scale, causal};
-  const inputs: tf.NamedTensorMap = keyMask == null ? {q: $q, k: $k, v: $v} : {q: $q, k: $k, v: $v, keyMask};
-  // probs is the kernel's own (its gradient saves it): the op scope frees
-  // the one returned here.
-  const [out] = tf.engine().runKernel(
-                    BlockSparseAttention, inputs, toNamedAttrMap(BlockSparseAttention, attrs)) as
-      tf.Tensor[];
-  return out as tf.Tensor4D;
+  // A custom gradient rather than one registered for the kernel: the tape
+  // would then hand the gradient a zeros tensor for the probs output that
+  // nothing downstream uses, built in JavaScript (8 MB at S = 4096).
+  const attend = tf.customGrad((...args: Array<tf.Tensor|tf.GradSaveFunc>) => {
+    const [q, k, v] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const save = args[3] as tf.GradSaveFunc;
+    const inputs: tf.NamedTensorMap = keyMask == null ? {q, k, v} : {q, k, v, keyMask};
+    const [out, probs] = tf.engine().runKernel(
+                             BlockSparseAttention, inputs, toNamedAttrMap(BlockSparseAttention, attrs)) as
+        tf.Tensor[];
+    save([q, k, v, probs!]);
+    return {value: out!, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => attentionGradients(dy, saved, attrs)};
+  });
+  return attend($q, $k, $v) as tf.Tensor4D;
+}
+
+/** [dq, dk, dv] from one BlockSparseAttentionBackward kernel; the key mask is a constant. */
+function attentionGradients(
+    dy: tf.Tensor, [q, k, v, probs]: tf.Tensor[], {layout, scale, causal}: BlockSparseAttentionAttrs):
+    tf.Tensor[] {
+  const attrs: BlockSparseAttentionBackwardAttrs = {layout, scale, causal};
+  return tf.engine().runKernel(
+             BlockSparseAttentionBackward, {q: q!, k: k!, v: v!, probs: probs!, dy},
+             toNamedAttrMap(BlockSparseAttentionBackward, attrs)) as tf.Tensor[];
 }
 
 export const blockSparseAttention = tf.op({blockSparseAttention_});

@@ -6,7 +6,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import {blockSparseAttentionGradConfig} from '../gradients/BlockSparseAttention_grad';
 import {blockSparseDSDGradConfig} from '../gradients/BlockSparseDSD_grad';
 import {blockSparseLSTMStepGradConfig} from '../gradients/BlockSparseLSTMStep_grad';
 import {blockSparseMatMulGradConfig} from '../gradients/BlockSparseMatMul_grad';
@@ -104,7 +103,6 @@ function registerAttention(): void {
   for (const backendName of ['cpu', 'webgpu', ...COMPOSED_ATTENTION_BACKENDS]) {
     composedFusedAttentionKernelConfigs(backendName).forEach(registerKernelOnce);
   }
-  registerGradientOnce(blockSparseAttentionGradConfig);
   registerGradientOnce(blockSparseSDDGradConfig);
   registerGradientOnce(blockSparseSoftmaxGradConfig);
   registerGradientOnce(blockSparseDSDGradConfig);
