@@ -2,13 +2,17 @@
  * The native attention ops beyond the conformance suite's shapes: depths
  * that run the vector paths (multiples of 8 and 16, with a tail) on enough
  * slices and block rows to be shared over the threads, the softmax's
- * exponential to float32 accuracy over a wide range of scores, and every
+ * exponential to float32 accuracy over a wide range of scores, the fused
+ * attention op (TfjsBlockSparseAttention and its backward) on such shapes
+ * with and without causal masking (whose diagonal blocks it multiplies
+ * half of), and every
  * malformed input of the raw ops coming back as a TensorFlow error naming
  * the input (never a crash or an out-of-bounds read) that leaks nothing.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
 
+import {blockSparseAttention} from '../../ops/block_sparse_attention';
 import {blockSparseDSD} from '../../ops/block_sparse_dsd';
 import {blockSparseSDD} from '../../ops/block_sparse_sdd';
 import {blockSparseSoftmax} from '../../ops/block_sparse_softmax';
@@ -16,7 +20,7 @@ import {BlockLayout} from '../../src/layout/block_layout';
 import type {TFEOpAttr} from '../../src/kernels/tensorflow/tf_ops';
 import {TOLERANCE} from '../conformance/cases';
 import {attentionTestLayouts} from '../util/attention_layouts';
-import {allowedMatrix, concat64, maskedSoftmax64, maskedSoftmaxGrad64, sliceOf} from '../util/attention_reference';
+import {allowedMatrix, attention64, concat64, maskedSoftmax64, maskedSoftmaxGrad64, sliceOf} from '../util/attention_reference';
 import {createRng, freshSeed, randomNormal, Rng} from '../util/random';
 import {errorOfRawOp, nativeAddon, runRawOp, tfNodeBackend} from '../util/raw_ops';
 import {blocksFromDense, denseFromBlocks, matMul64, relativeError} from '../util/reference';
@@ -89,6 +93,32 @@ async function checkSoftmax(layout: BlockLayout, causal: boolean, rng: Rng, at: 
   tf.dispose([st, rt, mt, p, ds!]);
 }
 
+/** blockSparseAttention (the fused native ops) and its gradients against float64. */
+async function checkFusedAttention(
+    layout: BlockLayout, causal: boolean, depth: number, valueDepth: number, rng: Rng, at: string) {
+  const S = layout.inputSize, scale = 0.3;
+  const q = randomNormal(SLICES * S * depth, rng), k = randomNormal(SLICES * S * depth, rng);
+  const v = randomNormal(SLICES * S * valueDepth, rng), r = randomNormal(SLICES * S * valueDepth, rng);
+  const keyMask = new Float32Array(BATCH * S).map(() => (rng.next() < 0.8 ? 1 : 0));
+  const lead = [BATCH, HEADS];
+  const [qt, kt, vt, rt, mt] = [
+    tf.tensor(q, [...lead, S, depth]), tf.tensor(k, [...lead, S, depth]), tf.tensor(v, [...lead, S, valueDepth]),
+    tf.tensor(r, [...lead, S, valueDepth]), tf.tensor2d(keyMask, [BATCH, S])
+  ];
+  const attend = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+      blockSparseAttention(a, b, c, layout, {causal, scale, keyMask: mt});
+  const expected = attention64(
+      {q, k, v, layout, causal, keyMask, heads: HEADS, slices: SLICES, depth, valueDepth, scale}, r);
+  const out = attend(qt, kt, vt);
+  expect(relativeError(await out.data(), expected.out), `output, ${at}`).to.be.below(TOLERANCE);
+  const grads = tf.grads((a, b, c) => attend(a, b, c))([qt, kt, vt], rt);
+  for (const [i, name] of ['dq', 'dk', 'dv'].entries()) {
+    const reference = expected[name as 'dq' | 'dk' | 'dv']!;
+    expect(relativeError(await grads[i]!.data(), reference), `${name}, ${at}`).to.be.below(TOLERANCE);
+  }
+  tf.dispose([qt, kt, vt, rt, mt, out, ...grads]);
+}
+
 const int = (values: ArrayLike<number>) => tf.tensor1d(Array.from(values), 'int32');
 
 describe('tensorflow native attention', () => {
@@ -112,6 +142,21 @@ describe('tensorflow native attention', () => {
            const rng = createRng(seed);
            for (const {name, layout} of largeLayouts(blockSize, causal, rng)) {
              await checkSoftmax(layout, causal, rng, `${name} (seed ${seed})`);
+           }
+         });
+    }
+  }
+
+  for (const blockSize of [8, 32]) {
+    for (const causal of [false, true]) {
+      it(`fused attention and its backward match the float64 reference on threaded shapes (b=${
+             blockSize}, ${causal ? 'causal' : 'bidirectional'}, key mask)`,
+         async () => {
+           const seed = freshSeed();
+           const rng = createRng(seed);
+           // d = 64 and dv = 29: whole vectors for the scores, a tail for the products.
+           for (const {name, layout} of largeLayouts(blockSize, causal, rng)) {
+             await checkFusedAttention(layout, causal, 64, 29, rng, `${name} (seed ${seed})`);
            }
          });
     }
@@ -319,6 +364,103 @@ describe('tensorflow native attention', () => {
     });
     it('more blocks in p than the table names', () => {
       expect(dsd({p: [2, 6, 8, 8]})).to.match(/input 'block' must name each of the 6 kept blocks once, but got shape \[5\]/);
+    });
+  });
+
+  describe('TfjsBlockSparseAttention rejects', () => {
+    interface AttentionInputs extends TableInputs {
+      q?: number[], k?: number[], v?: number[], keyMask?: number[], blockSize?: number
+    }
+    const attrs = (blockSize = 8) => [
+      attr.int('block_size', blockSize), attr.float('scale', 0.5), attr.bool('causal', false),
+      attr.bool('use_key_mask', true)
+    ];
+    const attention = (bad: AttentionInputs) => errorOfRawOp(
+        nativeAddon().attentionOp, attrs(bad.blockSize),
+        () => [
+          tf.zeros(bad.q ?? [2, 3, 24, 5]), tf.zeros(bad.k ?? [2, 3, 24, 5]), tf.zeros(bad.v ?? [2, 3, 24, 7]),
+          tf.ones(bad.keyMask ?? [2, 24]), ...table(bad)
+        ],
+        2);
+
+    it('nothing in the valid call the cases start from', () => {
+      const inputs = [tf.zeros([2, 3, 24, 5]), tf.zeros([2, 3, 24, 5]), tf.zeros([2, 3, 24, 7]), tf.ones([2, 24]), ...table({})];
+      const [out, probs] = runRawOp(nativeAddon().attentionOp, attrs(), inputs, 2);
+      expect(out!.shape).to.deep.equal([2, 3, 24, 7]);
+      expect(probs!.shape).to.deep.equal([2, 3, 5, 8, 8]);
+      tf.dispose([...inputs, out!, probs!]);
+    });
+    it('an unsupported block_size', () => {
+      expect(attention({blockSize: 6})).to.match(/attr 'block_size' must be one of 8, 16, 32, 64, but got 6/);
+    });
+    it('a rank-3 q', () => {
+      expect(attention({q: [6, 24, 5]})).to.match(/input 'q' must have rank 4, but got shape \[6,24,5\]/);
+    });
+    it('an S that is not a multiple of the block size', () => {
+      expect(attention({q: [2, 3, 20, 5], k: [2, 3, 20, 5], v: [2, 3, 20, 7]}))
+          .to.match(/input 'q' must have shape \[batch, heads, S, d\] with S a multiple of the block size 8, but got \[2,3,20,5\]/);
+    });
+    it('a k unlike q', () => {
+      expect(attention({k: [2, 3, 24, 4]})).to.match(/inputs 'q' and 'k' must have the same shape, but got \[2,3,24,5\] and \[2,3,24,4\]/);
+    });
+    it('a v of other heads', () => {
+      expect(attention({v: [2, 2, 24, 7]})).to.match(/input 'v' must have the batch, heads and S of 'q' \[2,3,24,5\], but got \[2,2,24,7\]/);
+    });
+    it('a key_mask of another batch', () => {
+      expect(attention({keyMask: [1, 24]})).to.match(/input 'key_mask' must have shape \[2,24\] .*but got \[1,24\]/);
+    });
+    it('a block column past the sequence', () => {
+      const other = list(row.other);
+      other[2] = 5;
+      expect(attention({other})).to.match(/input 'other'\[2\] must be a block column of the layout in \[0, 3\), but got 5/);
+    });
+    it('a kept block named twice', () => {
+      expect(attention({block: [0, 0, 2, 3, 4]})).to.match(/must name each kept block once, but block 0 appears again at 'block'\[1\]/);
+    });
+  });
+
+  describe('TfjsBlockSparseAttentionBackward rejects', () => {
+    interface BackwardInputs {
+      q?: number[], v?: number[], probs?: number[], dy?: number[], rows?: TableInputs, columns?: TableInputs
+    }
+    const backward = (bad: BackwardInputs) => errorOfRawOp(
+        nativeAddon().attentionBackwardOp, [attr.float('scale', 0.5), attr.bool('causal', false)],
+        () => [
+          tf.zeros(bad.q ?? [2, 3, 24, 5]), tf.zeros([2, 3, 24, 5]), tf.zeros(bad.v ?? [2, 3, 24, 7]),
+          tf.zeros(bad.probs ?? [2, 3, 5, 8, 8]), tf.zeros(bad.dy ?? [2, 3, 24, 7]), ...table(bad.rows ?? {}),
+          ...table(bad.columns ?? {}, column)
+        ],
+        3);
+
+    it('nothing in the valid call the cases start from', () => {
+      const inputs = [
+        tf.zeros([2, 3, 24, 5]), tf.zeros([2, 3, 24, 5]), tf.zeros([2, 3, 24, 7]), tf.zeros([2, 3, 5, 8, 8]),
+        tf.zeros([2, 3, 24, 7]), ...table({}), ...table({}, column)
+      ];
+      const grads = runRawOp(
+          nativeAddon().attentionBackwardOp, [attr.float('scale', 0.5), attr.bool('causal', false)], inputs, 3);
+      expect(grads.map(g => g.shape)).to.deep.equal([[2, 3, 24, 5], [2, 3, 24, 5], [2, 3, 24, 7]]);
+      tf.dispose([...inputs, ...grads]);
+    });
+    it('probs of other heads than q', () => {
+      expect(backward({probs: [2, 1, 5, 8, 8]})).to.match(/input 'probs' must have the batch and heads of 'q' \[2,3,24,5\], but got \[2,1,5,8,8\]/);
+    });
+    it('probs with non-square blocks', () => {
+      expect(backward({probs: [2, 3, 5, 8, 4]})).to.match(/input 'probs' must have shape \[batch, heads, nnz, b, b\]/);
+    });
+    it('a dy unlike v', () => {
+      expect(backward({dy: [2, 3, 24, 6]})).to.match(/inputs 'v' and 'dy' must have the same shape, but got \[2,3,24,7\] and \[2,3,24,6\]/);
+    });
+    it('a row table of another sequence length', () => {
+      expect(backward({rows: {ptr: [0, 2, 5]}})).to.match(/input 'ptr' must have 4 offsets \(one per block row of the layout, plus one\), but got shape \[3\]/);
+    });
+    it('a block row past the sequence in the column table', () => {
+      const other = list(column.other);
+      other[0] = 4;
+      expect(backward({columns: {other}})).to.match(/input 'other'\[0\] must be a block row of the layout in \[0, 3\), but got 4/);
+    });
+    it('fewer probs blocks than the tables name', () => {
+      expect(backward({probs: [2, 3, 4, 8, 8]})).to.match(/input 'block'\[4\] must be a kept block of the layout in \[0, 4\), but got 4/);
     });
   });
 });
