@@ -13,7 +13,11 @@
  * below 1), then a markdown table; writes paired-<backend>.json and a
  * speedup-vs-density SVG into --out. On `tensorflow`, --baseline adds
  * TensorFlow's element-sparse SparseTensorDenseMatMul holding the same
- * nonzeros (forward only), timed in the same pairs.
+ * nonzeros (forward only), timed in the same pairs. --calls N times each
+ * side of a pair over N back-to-back calls (ms per call), as a loop over
+ * the same weights makes them (an LSTM's time steps); with the default 1,
+ * every sparse call follows a dense one, which leaves the caches and the
+ * op dispatch path cold.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -27,7 +31,7 @@ import * as tfbs from '../src/index';
 import {FORWARD_BASELINES} from './baselines';
 import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
 import {logLogPlot, Series} from './svg_plot';
-import {median, timeOnce} from './timing';
+import {median, timeCalls, timeOnce} from './timing';
 
 interface PairedRow extends MeasuredCase {
   product: Product;
@@ -44,7 +48,7 @@ interface PairedRow extends MeasuredCase {
 
 const FLAGS = flagSpecs({
   backend: 'cpu', m: '2048', k: '2048', n: '2048', b: '32', densities: '1,1/8', products: PRODUCTS.join(','),
-  pairs: '5', layout: 'balanced', baseline: false, out: 'bench-results/paired',
+  pairs: '5', calls: '1', layout: 'balanced', baseline: false, out: 'bench-results/paired',
 });
 
 async function main() {
@@ -61,10 +65,12 @@ async function main() {
     throw new Error(`--products must list ${PRODUCTS.join(', ')}, but got '${unknown.join(', ')}'.`);
   }
   const pairs = parseNumber(flags.pairs, '--pairs');
+  const calls = parseNumber(flags.calls, '--calls');
   const load = os.loadavg()[0];
   console.log(`Paired timing on '${backend}', ${os.cpus().length} cores, load average ${
       load.toFixed(2)}${load >= 1 ? ' (busy: repeat below 1 before quoting)' : ''}; K=${K} N=${
-      N}; min and median over ${pairs} (dense, sparse) pairs`);
+      N}; min and median over ${pairs} (dense, sparse) pairs${
+      calls > 1 ? `, each side timed over ${calls} back-to-back calls` : ''}`);
   console.log('| b | M | density | product | dense ms | sparse ms | speedup min | speedup median | efficiency | dense GFLOP/s | sparse GFLOP/s |' +
               (flags.baseline ? ' vs SparseTensorDenseMatMul |' : ''));
   console.log('|---|---|---|---|---|---|---|---|---|---|---|' + (flags.baseline ? '---|' : ''));
@@ -93,7 +99,7 @@ async function main() {
               FORWARD_BASELINES.find(b => b.backends.includes(backend))?.prepare(layout, w) :
               undefined;
           const row = await timePairs(
-              dense[product], sparse[product], baseline && (() => baseline.run(x)), pairs);
+              dense[product], sparse[product], baseline && (() => baseline.run(x)), pairs, calls);
           baseline?.dispose();
           const denseFlops = 2 * M * K * N;
           const sparseFlops = 2 * M * layout.nnzBlocks * blockSize * blockSize;
@@ -116,7 +122,7 @@ async function main() {
     }
     tf.dispose([x, dy, wDense]);
   }
-  writeResults(flags.out, backend, rows, load);
+  writeResults(flags.out, backend, rows, load, calls);
 }
 
 function makeLayout(kind: string, K: number, N: number, blockSize: number, density: number) {
@@ -134,7 +140,7 @@ function makeLayout(kind: string, K: number, N: number, blockSize: number, densi
 
 async function timePairs(
     dense: () => tf.Tensor, sparse: () => tf.Tensor, baseline: (() => tf.Tensor)|undefined,
-    pairs: number) {
+    pairs: number, calls: number) {
   await timeOnce(sparse);  // builds and uploads lookup tables
   if (baseline) await timeOnce(baseline);
   const denseMs: number[] = [], sparseMs: number[] = [], ratios: number[] = [],
@@ -143,16 +149,16 @@ async function timePairs(
     // Alternate the order so neither side always runs on a cooler cache.
     let d: number, s: number;
     if (i % 2 === 0) {
-      d = await timeOnce(dense);
-      s = await timeOnce(sparse);
+      d = await timeCalls(dense, calls);
+      s = await timeCalls(sparse, calls);
     } else {
-      s = await timeOnce(sparse);
-      d = await timeOnce(dense);
+      s = await timeCalls(sparse, calls);
+      d = await timeCalls(dense, calls);
     }
     denseMs.push(d);
     sparseMs.push(s);
     ratios.push(d / s);
-    if (baseline) baselineRatios.push((await timeOnce(baseline)) / s);
+    if (baseline) baselineRatios.push((await timeCalls(baseline, calls)) / s);
   }
   return {
     denseMs: median(denseMs),
@@ -174,10 +180,11 @@ function printRow(r: PairedRow, withBaseline: boolean): void {
   console.log(`| ${cells.join(' | ')} |`);
 }
 
-function writeResults(outDir: string, backend: string, rows: PairedRow[], load: number): void {
+function writeResults(
+    outDir: string, backend: string, rows: PairedRow[], load: number, calls: number): void {
   fs.mkdirSync(outDir, {recursive: true});
   const json = path.join(outDir, `paired-${backend}.json`);
-  fs.writeFileSync(json, JSON.stringify({backend, loadAverage: load, cores: os.cpus().length, rows}, null, 2));
+  fs.writeFileSync(json, JSON.stringify({backend, loadAverage: load, cores: os.cpus().length, callsPerSample: calls, rows}, null, 2));
   const series: Series[] = [];
   for (const product of PRODUCTS) {
     for (const b of [...new Set(rows.map(r => r.blockSize))]) {

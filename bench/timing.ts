@@ -45,6 +45,23 @@ export async function timeOnce(run: () => tf.Tensor): Promise<number> {
   return elapsed;
 }
 
+/**
+ * `calls` back-to-back calls (results disposed as they come; on
+ * asynchronous backends the last one read back, which waits for all), in ms
+ * per call: what a loop over the same weights (an LSTM's time steps) pays,
+ * where a single call also pays for caches the previous op left cold.
+ */
+export async function timeCalls(run: () => tf.Tensor, calls: number): Promise<number> {
+  if (calls === 1) return timeOnce(run);
+  const start = performance.now();
+  for (let i = 0; i < calls - 1; i++) run().dispose();
+  const out = run();
+  if (!SYNCHRONOUS_BACKENDS.includes(tf.getBackend())) await out.data();
+  const elapsed = performance.now() - start;
+  out.dispose();
+  return elapsed / calls;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
