@@ -10,6 +10,7 @@
 
 #include "attention_ops.h"
 #include "block_products.h"
+#include "fused_attention_ops.h"
 #include "lstm_step_ops.h"
 #include "op_kernels.h"
 #include "thread_pool.h"

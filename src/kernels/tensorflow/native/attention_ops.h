@@ -22,17 +22,6 @@ constexpr char kSoftmaxBackwardOpName[] = "TfjsBlockSparseSoftmaxBackward";
 // column table); attr transpose_p -> out [B, S, d].
 constexpr char kDSDOpName[] = "TfjsBlockSparseDSD";
 
-// q, k [batch, heads, S, d], v [batch, heads, S, dv], key_mask [batch, S]
-// (read only with use_key_mask), the row table; attrs block_size, scale,
-// causal, use_key_mask -> out [batch, heads, S, dv] and probs
-// [batch, heads, nnz, b, b]: SDD, Softmax and DSD fused per block row.
-constexpr char kAttentionOpName[] = "TfjsBlockSparseAttention";
-// q, k, v, probs, dy (like v), the row table, then the column table; attr
-// scale -> dq, dk, dv.
-constexpr char kAttentionBackwardOpName[] = "TfjsBlockSparseAttentionBackward";
-
-const OpSpec& AttentionOpSpec();
-const OpSpec& AttentionBackwardOpSpec();
 const OpSpec& SDDOpSpec();
 const OpSpec& SoftmaxOpSpec();
 const OpSpec& SoftmaxBackwardOpSpec();

@@ -8,3 +8,4 @@
 #include "block_products_impl.h"
 #include "lstm_step_impl.h"
 #include "attention_impl.h"
+#include "fused_attention_impl.h"

@@ -5,6 +5,7 @@
 
 #include "attention_ops.h"
 #include "block_products.h"
+#include "fused_attention_ops.h"
 #include "kernel_call.h"
 #include "lstm_step_ops.h"
 #include "op_registration.h"
