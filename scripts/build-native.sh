@@ -82,7 +82,7 @@ require(process.argv[1]);
 const addon = require(require("path").resolve(process.argv[2]));
 console.error(`[build-native] OK: ops ${addon.matMulOp}, ${addon.sampledMatMulOp}, ` +
   `${addon.lstmStepOp}, ${addon.lstmStepBackwardOp}, ${addon.sddOp}, ${addon.softmaxOp}, ` +
-  `${addon.softmaxBackwardOp}, ${addon.dsdOp}; ` +
+  `${addon.softmaxBackwardOp}, ${addon.dsdOp}, ${addon.attentionOp}, ${addon.attentionBackwardOp}; ` +
   `${addon.instructionSet}, ${addon.numThreads} threads`);
 ' "$PACKAGE" "$ADDON"
 echo "$WANT" > "$STAMP"
