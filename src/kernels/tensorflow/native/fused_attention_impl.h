@@ -70,15 +70,18 @@ void Attention(const AttentionArgs& args) {
   softmax.out = args.probs;
   const DSDArgs product = ProductArgs(args.probs, args.v, slices, args.seq, args.valueDepth,
                                       args.nnzBlocks, b, false, args.causal, args.rows, args.out);
-  const int64_t touched =
-      slices * ((2 * args.depth + 2 * args.valueDepth) * args.seq + args.nnzBlocks * b * b);
+  const int64_t touchedPerSlice =
+      (2 * args.depth + 2 * args.valueDepth) * args.seq + args.nnzBlocks * b * b;
   static thread_local std::vector<float> keyPanelBuffer;
-  const float* keyPanels = PackKeyBlocks(scores, keyPanelBuffer);
-  ForEachTask(slices * numRows, touched, [&](int64_t task) {
-    const int64_t slice = task / numRows, r = task % numRows;
-    SDDBlockRowAnySize(scores, keyPanels, slice, r);
-    SoftmaxBlockRow(softmax, slice, r);
-    DSDGroup<false>(product, slice, r);
+  float* keyPanels = Scratch(keyPanelBuffer, static_cast<size_t>(slices * args.seq * args.depth));
+  InSlicePasses(slices, numRows, [&](int64_t first, int64_t count) {
+    PackKeyBlocks(scores, first, count, keyPanels);
+    ForEachTask(count * numRows, count * touchedPerSlice, [&](int64_t task) {
+      const int64_t slice = first + task / numRows, r = task % numRows;
+      SDDBlockRowAnySize(scores, keyPanels, slice, r);
+      SoftmaxBlockRow(softmax, slice, r);
+      DSDGroup<false>(product, slice, r);
+    });
   });
 }
 
@@ -108,21 +111,24 @@ void AttentionBackward(const AttentionBackwardArgs& args) {
                                  args.nnzBlocks, b, true, args.causal, args.columns, args.dk);
   const DSDArgs dv = ProductArgs(args.probs, args.dy, slices, args.seq, args.valueDepth,
                                  args.nnzBlocks, b, true, args.causal, args.columns, args.dv);
-  const int64_t touched =
-      slices * ((2 * args.depth + 2 * args.valueDepth) * args.seq + 2 * args.nnzBlocks * b * b);
+  const int64_t touchedPerSlice =
+      (2 * args.depth + 2 * args.valueDepth) * args.seq + 2 * args.nnzBlocks * b * b;
   static thread_local std::vector<float> valuePanelBuffer;
-  const float* valuePanels = PackKeyBlocks(scoresGradient, valuePanelBuffer);
-  ForEachTask(slices * numRows, touched, [&](int64_t task) {
-    const int64_t slice = task / numRows, r = task % numRows;
-    SDDBlockRowAnySize(scoresGradient, valuePanels, slice, r);
-    SoftmaxBackwardBlockRow(softmax, slice, r);
-    DSDGroup<false>(dq, slice, r);
-  });
+  float* valuePanels = Scratch(valuePanelBuffer, static_cast<size_t>(slices * args.seq * args.valueDepth));
   const int64_t numColumns = args.columns.numGroups;
-  ForEachTask(slices * numColumns, touched, [&](int64_t task) {
-    const int64_t slice = task / numColumns, c = task % numColumns;
-    DSDGroup<true>(dk, slice, c);
-    DSDGroup<true>(dv, slice, c);
+  InSlicePasses(slices, numRows, [&](int64_t first, int64_t count) {
+    PackKeyBlocks(scoresGradient, first, count, valuePanels);
+    ForEachTask(count * numRows, count * touchedPerSlice, [&](int64_t task) {
+      const int64_t slice = first + task / numRows, r = task % numRows;
+      SDDBlockRowAnySize(scoresGradient, valuePanels, slice, r);
+      SoftmaxBackwardBlockRow(softmax, slice, r);
+      DSDGroup<false>(dq, slice, r);
+    });
+    ForEachTask(count * numColumns, count * touchedPerSlice, [&](int64_t task) {
+      const int64_t slice = first + task / numColumns, c = task % numColumns;
+      DSDGroup<true>(dk, slice, c);
+      DSDGroup<true>(dv, slice, c);
+    });
   });
 }
 
