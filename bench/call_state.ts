@@ -13,6 +13,10 @@
  *    which evicts the product's data as the dense weights (16 MB) do, but
  *    runs no TensorFlow op and leaves the pool's second thread as it was.
  *
+ * The same three of the settings for a tf.add of four floats tell what the
+ * op's dispatch path (tfjs, tfjs-node, TensorFlow's eager runtime) costs
+ * in each state, apart from any product's arithmetic.
+ *
  * TFJS_BLOCKSPARSE_NUM_THREADS=1 runs the native kernels on one thread, to
  * tell the cost of waking their thread pool from the machine's cold state.
  *
@@ -45,6 +49,8 @@ async function main() {
   const w = tf.randomNormal(layout.weightShape), wDense = tf.randomNormal([K, N]), x = tf.randomNormal([M, K]);
   const sparse = () => tfbs.blockSparseMatMul(x, w, layout);
   const dense = () => tf.matMul(x, wDense);
+  const [a4, b4] = [tf.randomNormal([4]), tf.randomNormal([4])];
+  const tiny = () => tf.add(a4, b4);
   for (let i = 0; i < 20; i++) {
     await timeOnce(sparse);
     await timeOnce(dense);
@@ -61,16 +67,29 @@ async function main() {
     afterIdle.push(await timeOnce(sparse));
   }
   const sweep = new Float32Array(8 << 20), afterSweep: number[] = [];
-  for (let i = 0; i < calls; i++) {
+  const sweepCaches = () => {
     for (let j = 0; j < sweep.length; j += 16) sweep[j] += 1;
+  };
+  for (let i = 0; i < calls; i++) {
+    sweepCaches();
     afterSweep.push(await timeOnce(sparse));
+  }
+  const tinyAlone: number[] = [], tinyAfterDense: number[] = [], tinyAfterSweep: number[] = [];
+  for (let i = 0; i < calls; i++) tinyAlone.push(await timeOnce(tiny));
+  for (let i = 0; i < calls; i++) {
+    await timeOnce(dense);
+    tinyAfterDense.push(await timeOnce(tiny));
+    sweepCaches();
+    tinyAfterSweep.push(await timeOnce(tiny));
   }
   const ms = (values: number[]) => `${median(values).toFixed(3)} ms`;
   console.log(`'${backend}', M=${M} K=${K} N=${N}, ${layout}: block-sparse forward alone ${ms(alone)}, ` +
               `right after a dense matMul ${ms(afterDense)}, 5 ms after one ${ms(afterIdle)}, ` +
               `right after a 32 MB sweep ${ms(afterSweep)}; ` +
               `dense matMul ${ms(denseMs)}`);
-  tf.dispose([w, wDense, x]);
+  console.log(`a tf.add of 4 floats: alone ${ms(tinyAlone)}, right after a dense matMul ${
+      ms(tinyAfterDense)}, right after a 32 MB sweep ${ms(tinyAfterSweep)}`);
+  tf.dispose([w, wDense, x, a4, b4]);
   layout.dispose();
 }
 
