@@ -76,8 +76,8 @@ constexpr int64_t kMinPassTasks = 64;
 
 template <typename Pass>
 void InSlicePasses(int64_t slices, int64_t tasksPerSlice, const Pass& pass) {
-  const int64_t perPass =
-      std::max<int64_t>(1, (kMinPassTasks + tasksPerSlice - 1) / std::max<int64_t>(1, tasksPerSlice));
+  const int64_t perTask = std::max<int64_t>(1, tasksPerSlice);
+  const int64_t perPass = std::max<int64_t>(1, (kMinPassTasks + perTask - 1) / perTask);
   for (int64_t first = 0; first < slices; first += perPass) {
     pass(first, std::min(perPass, slices - first));
   }
@@ -98,9 +98,9 @@ void SDDBlockRow(const SDDArgs& args, const float* keyPanels, int64_t slice, int
   const int64_t sliceStart = slice * args.seq;
   PackBlockRows(args.a + (sliceStart + r * b) * depth, b, depth, aPacked);
   for (int32_t e = begin; e < end; ++e) {
-    BlockOfSums<MR, NV>(aPacked, keyPanels + (sliceStart + args.rows.other[e] * b) * depth, b,
-                        depth, args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats,
-                        false);
+    const float* keys = keyPanels + (sliceStart + args.rows.other[e] * b) * depth;
+    float* out = args.out + (slice * args.nnzBlocks + args.rows.block[e]) * blockFloats;
+    BlockOfSums<MR, NV>(aPacked, keys, b, depth, out, false);
   }
 }
 
@@ -172,6 +172,19 @@ void DSDTail(const DSDArgs& args, const float* pSlice, const float* vSlice, int3
   }
 }
 
+// DSDTile of `height` rows: what TileHeight gives (kTileRows, or 8, 6 or
+// 4 at a block's bottom).
+template <int NV, bool Transposed>
+void DSDTileOfHeight(int height, const DSDArgs& args, const float* pSlice, const float* vSlice,
+                     int64_t g, int32_t begin, int32_t end, int i0, int64_t d0, float* out) {
+  switch (height) {
+    case 12: return DSDTile<12, NV, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+    case 8: return DSDTile<8, NV, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+    case 6: return DSDTile<6, NV, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+    default: return DSDTile<4, NV, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+  }
+}
+
 // Output block g of one slice (group g of the table); a group without
 // entries writes zeros.
 template <bool Transposed>
@@ -196,18 +209,12 @@ void DSDGroup(const DSDArgs& args, int64_t slice, int64_t g) {
   int64_t d0 = 0;
   for (; d0 + 2 * kLanes <= depth; d0 += 2 * kLanes) {
     rowsOf([&](int i0, int height) {
-      if (height == MR) return DSDTile<MR, 2, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
-      if (height == 8) return DSDTile<8, 2, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
-      if (height == 6) return DSDTile<6, 2, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
-      DSDTile<4, 2, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+      DSDTileOfHeight<2, Transposed>(height, args, pSlice, vSlice, g, begin, end, i0, d0, out);
     });
   }
   for (; d0 + kLanes <= depth; d0 += kLanes) {
     rowsOf([&](int i0, int height) {
-      if (height == MR) return DSDTile<MR, 1, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
-      if (height == 8) return DSDTile<8, 1, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
-      if (height == 6) return DSDTile<6, 1, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
-      DSDTile<4, 1, Transposed>(args, pSlice, vSlice, g, begin, end, i0, d0, out);
+      DSDTileOfHeight<1, Transposed>(height, args, pSlice, vSlice, g, begin, end, i0, d0, out);
     });
   }
   if (d0 < depth) DSDTail<Transposed>(args, pSlice, vSlice, begin, end, d0, out);
@@ -316,7 +323,8 @@ void SDD(const SDDArgs& args) {
   const int64_t blockFloats = static_cast<int64_t>(args.blockSize) * args.blockSize;
   const int64_t touched = args.slices * (2 * args.seq * args.depth + args.nnzBlocks * blockFloats);
   static thread_local std::vector<float> keyPanelBuffer;
-  float* keyPanels = Scratch(keyPanelBuffer, static_cast<size_t>(args.slices * args.seq * args.depth));
+  float* keyPanels =
+      Scratch(keyPanelBuffer, static_cast<size_t>(args.slices * args.seq * args.depth));
   PackKeyBlocks(args, 0, args.slices, keyPanels);
   ForEachTask(args.slices * numRows, touched, [&](int64_t task) {
     SDDBlockRowAnySize(args, keyPanels, task / numRows, task % numRows);

@@ -73,7 +73,8 @@ void Attention(const AttentionArgs& args) {
   const int64_t touchedPerSlice =
       (2 * args.depth + 2 * args.valueDepth) * args.seq + args.nnzBlocks * b * b;
   static thread_local std::vector<float> keyPanelBuffer;
-  float* keyPanels = Scratch(keyPanelBuffer, static_cast<size_t>(slices * args.seq * args.depth));
+  float* keyPanels =
+      Scratch(keyPanelBuffer, static_cast<size_t>(slices * args.seq * args.depth));
   InSlicePasses(slices, numRows, [&](int64_t first, int64_t count) {
     PackKeyBlocks(scores, first, count, keyPanels);
     ForEachTask(count * numRows, count * touchedPerSlice, [&](int64_t task) {
@@ -114,7 +115,8 @@ void AttentionBackward(const AttentionBackwardArgs& args) {
   const int64_t touchedPerSlice =
       (2 * args.depth + 2 * args.valueDepth) * args.seq + 2 * args.nnzBlocks * b * b;
   static thread_local std::vector<float> valuePanelBuffer;
-  float* valuePanels = Scratch(valuePanelBuffer, static_cast<size_t>(slices * args.seq * args.valueDepth));
+  float* valuePanels =
+      Scratch(valuePanelBuffer, static_cast<size_t>(slices * args.seq * args.valueDepth));
   const int64_t numColumns = args.columns.numGroups;
   InSlicePasses(slices, numRows, [&](int64_t first, int64_t count) {
     PackKeyBlocks(scoresGradient, first, count, valuePanels);

@@ -1,6 +1,7 @@
 #include "fused_attention_ops.h"
 
 #include <cstdint>
+#include <vector>
 
 #include "attention_blocks.h"
 #include "attention_op_checks.h"
@@ -10,6 +11,12 @@
 
 namespace tfjs_blocksparse {
 namespace {
+
+std::vector<int64_t> DimsOf(const TF_Tensor* t) {
+  std::vector<int64_t> dims(TF_NumDims(t));
+  for (int i = 0; i < TF_NumDims(t); ++i) dims[i] = TF_Dim(t, i);
+  return dims;
+}
 
 void ComputeAttention(void* kernel, TF_OpKernelContext* ctx) {
   KernelCall call(ctx, kAttentionOpName);
@@ -78,9 +85,9 @@ void ComputeAttentionBackward(void* kernel, TF_OpKernelContext* ctx) {
       !CheckLayoutTable(call, in[8], in[9], in[10], blockRows, nnz, true)) {
     return;
   }
-  TF_Tensor* dq = call.Output(0, {TF_Dim(q, 0), TF_Dim(q, 1), TF_Dim(q, 2), TF_Dim(q, 3)});
-  TF_Tensor* dk = dq == nullptr ? nullptr : call.Output(1, {TF_Dim(q, 0), TF_Dim(q, 1), TF_Dim(q, 2), TF_Dim(q, 3)});
-  TF_Tensor* dv = dk == nullptr ? nullptr : call.Output(2, {TF_Dim(v, 0), TF_Dim(v, 1), TF_Dim(v, 2), TF_Dim(v, 3)});
+  TF_Tensor* dq = call.Output(0, DimsOf(q));
+  TF_Tensor* dk = dq == nullptr ? nullptr : call.Output(1, DimsOf(q));
+  TF_Tensor* dv = dk == nullptr ? nullptr : call.Output(2, DimsOf(v));
   if (dv == nullptr) return;
   const size_t scratchBytes = sizeof(float) * TF_TensorElementCount(probs);
   float* scoresGradient = static_cast<float*>(AcquireOutputBuffer(scratchBytes));
