@@ -70,7 +70,7 @@ export function nativeDSD(
       addon.dsdOp, [boolAttr(backend, 'transpose_p', transposeP)], [p, v, ...tableInputs(table)]);
 }
 
-/** [out, probs] of the fused forward (native/attention_ops.h): one op, on the row table. */
+/** [out, probs] of the fused forward (native/fused_attention_ops.h): one op, on the row table. */
 export function nativeAttention(
     backend: TFNodeBackend, addon: NativeAddon, {q, k, v, keyMask}: BlockSparseAttentionInputs,
     {layout, scale, causal}: BlockSparseAttentionAttrs): [Tensor, Tensor] {
