@@ -53,8 +53,16 @@ void PackBlockRows(const float* src, int b, int64_t depth, float* dst) {
   }
 }
 
+// Room for the key panels of every slice of `args`: one buffer of the
+// calling thread, which the SDD and both fused attention kernels reuse
+// (each packs and reads it within one call).
+float* KeyPanelScratch(const SDDArgs& args) {
+  static thread_local std::vector<float> buffer;
+  return Scratch(buffer, static_cast<size_t>(args.slices * args.seq * args.depth));
+}
+
 // The key blocks (rows of c) of slices [first, first + count) in the panel
-// layout, at their place in `packed` (sized for every slice), packed once
+// layout, at their place in `packed` (from KeyPanelScratch), packed once
 // per call for all row tasks to share: packed in each row's task, a key
 // block was transposed once per block row using it, which made the scores
 // 40% slower than the DSD products of the same size.
@@ -322,9 +330,7 @@ void SDD(const SDDArgs& args) {
   const int64_t numRows = args.rows.numGroups;
   const int64_t blockFloats = static_cast<int64_t>(args.blockSize) * args.blockSize;
   const int64_t touched = args.slices * (2 * args.seq * args.depth + args.nnzBlocks * blockFloats);
-  static thread_local std::vector<float> keyPanelBuffer;
-  float* keyPanels =
-      Scratch(keyPanelBuffer, static_cast<size_t>(args.slices * args.seq * args.depth));
+  float* keyPanels = KeyPanelScratch(args);
   PackKeyBlocks(args, 0, args.slices, keyPanels);
   ForEachTask(args.slices * numRows, touched, [&](int64_t task) {
     SDDBlockRowAnySize(args, keyPanels, task / numRows, task % numRows);

@@ -72,9 +72,7 @@ void Attention(const AttentionArgs& args) {
                                       args.nnzBlocks, b, false, args.causal, args.rows, args.out);
   const int64_t touchedPerSlice =
       (2 * args.depth + 2 * args.valueDepth) * args.seq + args.nnzBlocks * b * b;
-  static thread_local std::vector<float> keyPanelBuffer;
-  float* keyPanels =
-      Scratch(keyPanelBuffer, static_cast<size_t>(slices * args.seq * args.depth));
+  float* keyPanels = KeyPanelScratch(scores);
   InSlicePasses(slices, numRows, [&](int64_t first, int64_t count) {
     PackKeyBlocks(scores, first, count, keyPanels);
     ForEachTask(count * numRows, count * touchedPerSlice, [&](int64_t task) {
@@ -114,9 +112,7 @@ void AttentionBackward(const AttentionBackwardArgs& args) {
                                  args.nnzBlocks, b, true, args.causal, args.columns, args.dv);
   const int64_t touchedPerSlice =
       (2 * args.depth + 2 * args.valueDepth) * args.seq + 2 * args.nnzBlocks * b * b;
-  static thread_local std::vector<float> valuePanelBuffer;
-  float* valuePanels =
-      Scratch(valuePanelBuffer, static_cast<size_t>(slices * args.seq * args.valueDepth));
+  float* valuePanels = KeyPanelScratch(scoresGradient);
   const int64_t numColumns = args.columns.numGroups;
   InSlicePasses(slices, numRows, [&](int64_t first, int64_t count) {
     PackKeyBlocks(scoresGradient, first, count, valuePanels);
