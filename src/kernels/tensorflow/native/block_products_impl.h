@@ -477,23 +477,19 @@ void PackTransposedStrips(const float* x, int64_t rows, int64_t inner, float* xT
   }
 }
 
-// sums[j0 + r][i] (r < MR, i < kStripWidth) = sum over entries e in
-// [begin, end), p < b of W_e[j0 + r][p] * strip[other[e] * b + p][i], W_e
-// being block[e] of `blocks`.
+// sums[r][i] (r < MR, i < kStripWidth) += sum over p < b of w[r * b + p] *
+// strip[p][i]: MR rows of one block, read in place, against its strip rows.
 template <int MR>
-void StripTile(const float* strip, const float* blocks, int b, int j0, const int32_t* other,
-               const int32_t* block, int32_t begin, int32_t end, float* sums) {
+void StripAccumulate(const float* strip, const float* w, int b, float* sums) {
   RegisterTile<MR, kStripVectors> tile;
-  const int64_t blockFloats = static_cast<int64_t>(b) * b;
-  for (int32_t e = begin; e < end; ++e) {
-    const float* w = blocks + block[e] * blockFloats + j0 * b;
-    const float* v = strip + static_cast<int64_t>(other[e]) * b * kStripWidth;
-    for (int p = 0; p < b; ++p, v += kStripWidth) tile.AddStrided(w + p, b, v);
-  }
+#pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
-    for (int v = 0; v < kStripVectors; ++v) {
-      Store(sums + (j0 + r) * kStripWidth + v * kLanes, tile.acc[r][v]);
-    }
+#pragma GCC unroll 4
+    for (int v = 0; v < kStripVectors; ++v) tile.acc[r][v] = Load(sums + r * kStripWidth + v * kLanes);
+  }
+  for (int p = 0; p < b; ++p, strip += kStripWidth) tile.AddStrided(w + p, b, strip);
+  for (int r = 0; r < MR; ++r) {
+    for (int v = 0; v < kStripVectors; ++v) Store(sums + r * kStripWidth + v * kLanes, tile.acc[r][v]);
   }
 }
 
@@ -512,15 +508,21 @@ void DenseSparseStrips(const DenseSparseArgs& args) {
     const int64_t g = task / strips, s = task % strips;
     const float* strip = xT + s * inner * kStripWidth;
     float sums[64 * kStripWidth];  // the group's columns of y, transposed (b <= 64)
-    for (int j0 = 0, height; j0 < b; j0 += height) {
-      height = TileHeight(kStripTileRows, b, j0);
-      // b is 8, 16, 32 or 64, so the heights are 6 and 4.
-      if (height == kStripTileRows) {
-        StripTile<kStripTileRows>(strip, args.blocks, b, j0, table.other, table.block,
-                                  table.ptr[g], table.ptr[g + 1], sums);
-      } else {
-        StripTile<4>(strip, args.blocks, b, j0, table.other, table.block, table.ptr[g],
-                     table.ptr[g + 1], sums);
+    std::fill(sums, sums + b * kStripWidth, 0.f);
+    // Block by block, each read front to back while its strip rows stay in
+    // L1: tile by tile over all the group's blocks instead, x . W^T at M = 32
+    // took 0.55 instead of 0.48 ms right after a dense product.
+    for (int32_t e = table.ptr[g]; e < table.ptr[g + 1]; ++e) {
+      const float* w = args.blocks + table.block[e] * int64_t{b} * b;
+      const float* v = strip + static_cast<int64_t>(table.other[e]) * b * kStripWidth;
+      for (int j0 = 0, height; j0 < b; j0 += height) {
+        height = TileHeight(kStripTileRows, b, j0);
+        // b is 8, 16, 32 or 64, so the heights are 6 and 4.
+        if (height == kStripTileRows) {
+          StripAccumulate<kStripTileRows>(v, w + j0 * b, b, sums + j0 * kStripWidth);
+        } else {
+          StripAccumulate<4>(v, w + j0 * b, b, sums + j0 * kStripWidth);
+        }
       }
     }
     const int64_t first = s * kStripWidth;
