@@ -55,6 +55,28 @@ describe('tensorflow native ops', () => {
     });
   }
 
+  // Below 384 rows, x . W runs tasks of one output unit and as many rows
+  // as fit in 384 KB of packed x (block_products_impl.h,
+  // kFewRowsTaskBytes): with K = 1024, 101 rows make two row tasks (each
+  // block read twice, in place) and 301 rows four (the blocks packed
+  // first); both leave a partial panel. The conformance shapes make one.
+  for (const rows of [101, 301]) {
+    for (const blockSize of [32, 64]) {
+      it(`x . W with ${rows} rows of 1024 (several few-row tasks) at b = ${blockSize}`, async () => {
+        const seed = freshSeed();
+        const rng = createRng(seed);
+        const {layout} = conformanceLayouts(1024 / blockSize, 3, blockSize, rng)[1];  // holes
+        const inner = layout.inputSize, outer = layout.outputSize;
+        const w = randomNormal(layout.nnzBlocks * blockSize * blockSize, rng);
+        const x = randomNormal(rows * inner, rng);
+        const y = blockSparseMatMul(tf.tensor2d(x, [rows, inner]), tf.tensor3d(w, layout.weightShape), layout);
+        const expected = matMul64(x, [rows, inner], denseFromBlocks(w, layout), [inner, outer], false, false);
+        expect(relativeError(await y.data(), expected), `seed ${seed}`).to.be.below(TOLERANCE);
+        tf.dispose(y);
+      });
+    }
+  }
+
   // With at least two row chunks per thread (64 to 256 rows each, by block
   // size), the sampled product gives each thread whole chunks and its own
   // partial result, then adds them (block_products_impl.h, SampledWith).
