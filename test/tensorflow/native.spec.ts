@@ -69,12 +69,34 @@ describe('tensorflow native ops', () => {
         const inner = layout.inputSize, outer = layout.outputSize;
         const w = randomNormal(layout.nnzBlocks * blockSize * blockSize, rng);
         const x = randomNormal(rows * inner, rng);
-        const y = blockSparseMatMul(tf.tensor2d(x, [rows, inner]), tf.tensor3d(w, layout.weightShape), layout);
-        const expected = matMul64(x, [rows, inner], denseFromBlocks(w, layout), [inner, outer], false, false);
+        const y = blockSparseMatMul(
+            tf.tensor2d(x, [rows, inner]), tf.tensor3d(w, layout.weightShape), layout);
+        const expected = matMul64(
+            x, [rows, inner], denseFromBlocks(w, layout), [inner, outer], false, false);
         expect(relativeError(await y.data(), expected), `seed ${seed}`).to.be.below(TOLERANCE);
         tf.dispose(y);
       });
     }
+  }
+
+  // Up to 64 rows the sampled product reads a and b in place
+  // (block_products_impl.h, SampledInPlace), as the conformance shapes do;
+  // more rows in few chunks are packed first, chunk by chunk, the threads
+  // sharing each chunk: 65 rows at b = 32 make two chunks, 100 rows at
+  // b = 8 and 16 one.
+  for (const [rows, blockSize] of [[65, 32], [100, 16], [100, 8]]) {
+    it(`sampled a^T . b over ${rows} rows at b = ${blockSize} (packed, few chunks)`, async () => {
+      const seed = freshSeed();
+      const rng = createRng(seed);
+      const {layout} = conformanceLayouts(5, 3, blockSize, rng)[1];  // holes
+      const {inputSize: K, outputSize: N} = layout;
+      const a = randomNormal(rows * K, rng), b = randomNormal(rows * N, rng);
+      const out = blockSparseSampledMatMul(
+          tf.tensor2d(a, [rows, K]), tf.tensor2d(b, [rows, N]), layout);
+      const expected = blocksFromDense(matMul64(a, [rows, K], b, [rows, N], true, false), layout);
+      expect(relativeError(await out.data(), expected), `seed ${seed}`).to.be.below(TOLERANCE);
+      tf.dispose(out);
+    });
   }
 
   // With at least two row chunks per thread (64 to 256 rows each, by block

@@ -738,11 +738,67 @@ void SumSampledBlock(const SampledArgs& args, int64_t v, const int64_t* aSlot,
                       cPacked + cSlot[args.blockCol[v]] * depth * b, b, depth, out, accumulate);
 }
 
+// out [MR rows, NV * kLanes columns] (of a block, b floats apart) = the sum
+// over depth rows m of a[m * lda + r] * c[m * ldc + ..]: a and c read where
+// they lie, unpacked.
+template <int MR, int NV>
+void SampledTileInPlace(const float* a, int64_t lda, const float* c, int64_t ldc, int b,
+                        int64_t depth, float* out) {
+  RegisterTile<MR, NV> tile;
+  for (int64_t m = 0; m < depth; ++m, a += lda, c += ldc) tile.Add(a, c);
+  for (int r = 0; r < MR; ++r) {
+    for (int v = 0; v < NV; ++v) Store(out + r * b + v * kLanes, tile.acc[r][v]);
+  }
+}
+
+// The tile height picks the instantiation, as in SampledTileRows.
+template <int NV>
+void SampledTileInPlaceRows(int height, const float* a, int64_t lda, const float* c,
+                            int64_t ldc, int b, int64_t depth, float* out) {
+  switch (height) {
+    case 12: return SampledTileInPlace<12, NV>(a, lda, c, ldc, b, depth, out);
+    case 8: return SampledTileInPlace<8, NV>(a, lda, c, ldc, b, depth, out);
+    case 6: return SampledTileInPlace<6, NV>(a, lda, c, ldc, b, depth, out);
+    default: return SampledTileInPlace<4, NV>(a, lda, c, ldc, b, depth, out);
+  }
+}
+
+// Rows of a and c up to which the sampled product reads them in place
+// rather than packing them first.
+constexpr int64_t kInPlaceSampledRows = 64;
+
+// The sampled product for at most kInPlaceSampledRows rows (an LSTM step's
+// batch): one task per block, whose tiles read a's and c's rows where they
+// lie. Packing first wrote 0.6 MB (M = 32, K = 1024, N = 4096) that both
+// threads then read, and on this VM's slow spells (when the two vCPUs
+// seem to sit far apart) that took more time than the arithmetic: right
+// after a dense product, M = 32 took 0.40 instead of 0.57 ms, and M = 64
+// 0.65 instead of 0.81 ms in the slow spells and the same 0.61 ms outside
+// them. The rows are K and N floats apart, but 64 of them are few enough
+// that L2 holds them.
+template <int MR, int NV>
+void SampledInPlace(const SampledArgs& args) {
+  const int b = args.blockSize;
+  ParallelFor(args.nnzBlocks, [&](int64_t v) {
+    const float* a = args.a + args.blockRow[v] * int64_t{b};
+    const float* c = args.c + args.blockCol[v] * int64_t{b};
+    float* out = args.out + v * b * b;
+    for (int i0 = 0, height; i0 < b; i0 += height) {
+      height = TileHeight(MR, b, i0);
+      for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
+        SampledTileInPlaceRows<NV>(height, a + i0, args.aCols, c + j0, args.cCols, b,
+                                   args.rows, out + i0 * b + j0);
+      }
+    }
+  });
+}
+
 // Blocks per task of the pass that adds the threads' partial sums.
 constexpr int64_t kReduceBlocks = 16;
 
 template <int MR, int NV>
 void SampledWith(const SampledArgs& args) {
+  if (args.rows <= kInPlaceSampledRows) return SampledInPlace<MR, NV>(args);
   const int b = args.blockSize;
   const int64_t rows = args.rows, nnz = args.nnzBlocks;
   // Thread-local scratch is named only here: inside the tasks, a
@@ -801,8 +857,8 @@ void SampledWith(const SampledArgs& args) {
     return;
   }
 
-  // Few chunks (an LSTM step has one): the threads share each chunk's
-  // packing, then its blocks.
+  // Few chunks (more rows than kInPlaceSampledRows, at most two chunks per
+  // thread): the threads share each chunk's packing, then its blocks.
   float* aPacked = Scratch(panelBuffer, static_cast<size_t>(panelFloats));
   float* cPacked = aPacked + aPanels * maxDepth * b;
   for (int64_t m0 = 0; m0 < rows; m0 += chunkRows) {
