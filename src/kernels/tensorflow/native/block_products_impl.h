@@ -583,17 +583,18 @@ inline int64_t PanelOffset(int i, int width, int64_t depth) {
   return (i / width) * depth * width + i % width;
 }
 
-// out[i][j0 + c] (i < MR) = sum over m < depth of a[m * width + i] * c[m * width + c]
-// (a and c point into panels packed with this width; out rows are b floats
-// apart), added to out when `accumulate`. The MR broadcasts of a step lie
+// out[i][j0 + c] (i < MR) = sum over m < depth of a[m * lda + i] * c[m * ldc + c]
+// (out rows are b floats apart), added to out when `accumulate`. a and c
+// point into panels packed `width` floats wide (lda = ldc = width) or, for
+// few rows, into the operands themselves. The MR broadcasts of a step lie
 // `width` floats past the last step's: with a chunk's panels small enough
 // for L1 (kSampledPanelFloats), that costs nothing against a layout of
 // MR-wide tiles, and packing rows of `width` is cheaper.
 template <int MR, int NV>
-void SampledTile(const float* a, const float* c, int width, int b, int64_t depth,
-                 float* out, bool accumulate) {
+void SampledTile(const float* a, int64_t lda, const float* c, int64_t ldc, int b,
+                 int64_t depth, float* out, bool accumulate) {
   RegisterTile<MR, NV> tile;
-  for (int64_t m = 0; m < depth; ++m, a += width, c += width) tile.Add(a, c);
+  for (int64_t m = 0; m < depth; ++m, a += lda, c += ldc) tile.Add(a, c);
   for (int r = 0; r < MR; ++r) {
     for (int v = 0; v < NV; ++v) {
       float* o = out + r * b + v * kLanes;
@@ -606,13 +607,13 @@ void SampledTile(const float* a, const float* c, int width, int b, int64_t depth
 // or, at the bottom of a column tile of 8, 16 or 32, what TileHeight
 // leaves: 4, 6 or 8.
 template <int NV>
-void SampledTileRows(int height, const float* a, const float* c, int width, int b,
-                     int64_t depth, float* out, bool accumulate) {
+void SampledTileRows(int height, const float* a, int64_t lda, const float* c, int64_t ldc,
+                     int b, int64_t depth, float* out, bool accumulate) {
   switch (height) {
-    case 12: return SampledTile<12, NV>(a, c, width, b, depth, out, accumulate);
-    case 8: return SampledTile<8, NV>(a, c, width, b, depth, out, accumulate);
-    case 6: return SampledTile<6, NV>(a, c, width, b, depth, out, accumulate);
-    default: return SampledTile<4, NV>(a, c, width, b, depth, out, accumulate);
+    case 12: return SampledTile<12, NV>(a, lda, c, ldc, b, depth, out, accumulate);
+    case 8: return SampledTile<8, NV>(a, lda, c, ldc, b, depth, out, accumulate);
+    case 6: return SampledTile<6, NV>(a, lda, c, ldc, b, depth, out, accumulate);
+    default: return SampledTile<4, NV>(a, lda, c, ldc, b, depth, out, accumulate);
   }
 }
 
@@ -720,7 +721,7 @@ void BlockOfSums(const float* aPanel, const float* cPanel, int b, int64_t depth,
     for (int i0 = first, height; i0 < first + width; i0 += height) {
       height = TileHeight(MR, width, i0 - first);
       for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
-        SampledTileRows<NV>(height, aPanel + PanelOffset(i0, width, depth),
+        SampledTileRows<NV>(height, aPanel + PanelOffset(i0, width, depth), width,
                             cPanel + PanelOffset(j0, width, depth), width, b, depth,
                             out + i0 * b + j0, accumulate);
       }
@@ -736,31 +737,6 @@ void SumSampledBlock(const SampledArgs& args, int64_t v, const int64_t* aSlot,
   const int b = args.blockSize;
   BlockOfSums<MR, NV>(aPacked + aSlot[args.blockRow[v]] * depth * b,
                       cPacked + cSlot[args.blockCol[v]] * depth * b, b, depth, out, accumulate);
-}
-
-// out [MR rows, NV * kLanes columns] (of a block, b floats apart) = the sum
-// over depth rows m of a[m * lda + r] * c[m * ldc + ..]: a and c read where
-// they lie, unpacked.
-template <int MR, int NV>
-void SampledTileInPlace(const float* a, int64_t lda, const float* c, int64_t ldc, int b,
-                        int64_t depth, float* out) {
-  RegisterTile<MR, NV> tile;
-  for (int64_t m = 0; m < depth; ++m, a += lda, c += ldc) tile.Add(a, c);
-  for (int r = 0; r < MR; ++r) {
-    for (int v = 0; v < NV; ++v) Store(out + r * b + v * kLanes, tile.acc[r][v]);
-  }
-}
-
-// The tile height picks the instantiation, as in SampledTileRows.
-template <int NV>
-void SampledTileInPlaceRows(int height, const float* a, int64_t lda, const float* c,
-                            int64_t ldc, int b, int64_t depth, float* out) {
-  switch (height) {
-    case 12: return SampledTileInPlace<12, NV>(a, lda, c, ldc, b, depth, out);
-    case 8: return SampledTileInPlace<8, NV>(a, lda, c, ldc, b, depth, out);
-    case 6: return SampledTileInPlace<6, NV>(a, lda, c, ldc, b, depth, out);
-    default: return SampledTileInPlace<4, NV>(a, lda, c, ldc, b, depth, out);
-  }
 }
 
 // Rows of a and c up to which the sampled product reads them in place
@@ -786,8 +762,8 @@ void SampledInPlace(const SampledArgs& args) {
     for (int i0 = 0, height; i0 < b; i0 += height) {
       height = TileHeight(MR, b, i0);
       for (int j0 = 0; j0 < b; j0 += NV * kLanes) {
-        SampledTileInPlaceRows<NV>(height, a + i0, args.aCols, c + j0, args.cCols, b,
-                                   args.rows, out + i0 * b + j0);
+        SampledTileRows<NV>(height, a + i0, args.aCols, c + j0, args.cCols, b, args.rows,
+                            out + i0 * b + j0, false);
       }
     }
   });
