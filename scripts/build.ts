@@ -16,7 +16,7 @@
 import {execFileSync} from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import {build, BuildOptions, Metafile} from 'esbuild';
+import {build, BuildOptions, Metafile, Plugin} from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -29,11 +29,20 @@ export const BROWSER_BUNDLE = 'dist/tfjs-blocksparse.min.js';
 /** What the browser bundle takes from the page, by the module name in src. */
 const PAGE_MODULES = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'];
 /**
- * Node built-ins that src/kernels/tensorflow/native_addon.ts requires only in
- * CommonJS Node (behind a `typeof __dirname` check): left as names, never
- * bundled, never loaded in a browser.
+ * src/kernels/tensorflow/module_url.ts says where the package's files lie,
+ * for finding the native addon. Its CommonJS body uses `__filename`; each
+ * bundle gets the body that works there: the ES module asks `import.meta`,
+ * the `<script>` bundle has no files (and no native addon).
  */
-const NODE_ONLY_MODULES = ['fs', 'path'];
+function moduleUrlPlugin(body: string): Plugin {
+  return {
+    name: 'module-url',
+    setup(build) {
+      build.onLoad({filter: /[\\/]kernels[\\/]tensorflow[\\/]module_url\.ts$/},
+                   () => ({contents: `export function moduleUrl() { return ${body}; }`, loader: 'ts'}));
+    },
+  };
+}
 
 const LICENSE = `/** tfjs-blocksparse ${version} | Apache-2.0 */`;
 
@@ -90,6 +99,7 @@ const ESM_OPTIONS: BuildOptions = {
   packages: 'external',
   outfile: path.join(ROOT, ESM_BUNDLE),
   banner: {js: LICENSE},
+  plugins: [moduleUrlPlugin('import.meta.url')],
 };
 
 /** The `<script>` bundle: everything but tfjs, minified, inside the UMD wrapper. */
@@ -98,7 +108,8 @@ const BROWSER_OPTIONS: BuildOptions = {
   globalName: 'tfbs',
   platform: 'browser',
   minify: true,
-  external: [...PAGE_MODULES, ...NODE_ONLY_MODULES],
+  external: PAGE_MODULES,
+  plugins: [moduleUrlPlugin('undefined')],
   outfile: path.join(ROOT, BROWSER_BUNDLE),
   banner: {js: UMD_HEADER},
   footer: {js: UMD_FOOTER},
@@ -124,7 +135,7 @@ function checkBundle(name: string, metafile: Metafile, allowed: (module: string)
   for (const output of Object.values(metafile.outputs)) {
     const unexpected = output.imports.filter(entry => !allowed(entry.path)).map(entry => entry.path);
     if (unexpected.length > 0) {
-      throw new Error(`${name} may import only tfjs and guarded Node built-ins, but imports ${
+      throw new Error(`${name} may import only tfjs, but imports ${
           unexpected.join(', ')}.`);
     }
   }
@@ -138,9 +149,8 @@ export async function buildPackage(): Promise<void> {
   fs.rmSync(DIST, {recursive: true, force: true});
   runTsc();
   const isTfjs = (module: string) => module.startsWith('@tensorflow/tfjs-');
-  checkBundle(ESM_BUNDLE, await bundle(ESM_OPTIONS), module => isTfjs(module) || NODE_ONLY_MODULES.includes(module));
-  checkBundle(BROWSER_BUNDLE, await bundle(BROWSER_OPTIONS),
-              module => PAGE_MODULES.includes(module) || NODE_ONLY_MODULES.includes(module));
+  checkBundle(ESM_BUNDLE, await bundle(ESM_OPTIONS), isTfjs);
+  checkBundle(BROWSER_BUNDLE, await bundle(BROWSER_OPTIONS), module => PAGE_MODULES.includes(module));
   console.log(`built dist/src (CommonJS and types), ${ESM_BUNDLE} (${size(ESM_BUNDLE)}), ${
       BROWSER_BUNDLE} (${size(BROWSER_BUNDLE)})`);
 }

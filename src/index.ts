@@ -26,6 +26,7 @@ export * from './layout/generators';
 export * from './layout/attention_layouts';
 export {layoutFromWeights, layoutFromWeightsAsync} from './layout/from_weights';
 export {version} from './version';
+export {nativeKernels, NativeKernels} from './native_kernels';
 
 import * as initializers from './layers/initializers';
 import * as layers from './layers/exports';

@@ -9,8 +9,10 @@ import * as path from 'path';
 import {expect} from 'chai';
 
 import {openReadmePage, ReadmePage} from './browser_page';
+import {NATIVE_SOURCES_PATH, prebuiltPath} from '../../src/kernels/tensorflow/native_addon';
+
 import {readmeBlock, toCommonJS} from './readme';
-import {createScratchProject, ScratchProject} from './scratch_project';
+import {createScratchProject, ScratchProject} from '../../scripts/lib/scratch_project';
 
 import type * as tfjs from '@tensorflow/tfjs';
 import type * as tfjsBlocksparse from '../../src/index';
@@ -20,6 +22,8 @@ declare const tf: typeof tfjs;
 declare const tfbs: typeof tfjsBlocksparse;
 
 const TSC = require.resolve('typescript/bin/tsc');
+const ESBUILD = require.resolve('esbuild/bin/esbuild');
+const CHECK_PREBUILT = path.resolve(__dirname, '../../scripts/check-prebuilt.sh');
 
 describe('the packed package, installed into a scratch project', () => {
   let project: ScratchProject;
@@ -32,17 +36,65 @@ describe('the packed package, installed into a scratch project', () => {
     console.log(`      scratch project: ${project.dir}`);
   });
 
-  after(() => {
-    if (project != null) fs.rmSync(project.dir, {recursive: true, force: true});
+  after(() => project?.remove());
+
+  describe('the tarball', () => {
+    let files: string[];
+    before(() => {
+      files = project.run('tar', ['tzf', project.tarball]).trim().split('\n');
+    });
+
+    it('ships the CommonJS build with types, both bundles and the command, but no TypeScript sources', () => {
+      expect(files).to.include.members([
+        'package/package.json', 'package/README.md', 'package/dist/src/index.js', 'package/dist/src/index.d.ts',
+        'package/dist/tfjs-blocksparse.mjs', 'package/dist/tfjs-blocksparse.min.js',
+        'package/dist/src/cli/tfjs_blocksparse.js',
+      ]);
+      expect(files.filter(file => /^package\/(src|ops|gradients|test|scripts)\//.test(file) &&
+                                  !file.startsWith(`package/${NATIVE_SOURCES_PATH}/`)))
+          .to.deep.equal([]);
+    });
+
+    it('ships the prebuilt linux-x64 addon and the native sources to build elsewhere', () => {
+      expect(files).to.include.members([
+        `package/${prebuiltPath('linux', 'x64')}`,
+        `package/${NATIVE_SOURCES_PATH}/binding.gyp`,
+        `package/${NATIVE_SOURCES_PATH}/addon.cc`,
+      ]);
+      // Object files or a local build must never ride along.
+      expect(files.filter(file => file.includes(`${NATIVE_SOURCES_PATH}/build/`))).to.deep.equal([]);
+    });
+
+    it('gives npm nothing to run at install: no install scripts, no binding.gyp at the root', () => {
+      expect(files).to.not.include('package/binding.gyp');
+      const manifest = JSON.parse(fs.readFileSync(path.join(installed, 'package.json'), 'utf8'));
+      expect(Object.keys(manifest.scripts ?? {}).filter(name => /^(pre|post)?install$/.test(name)))
+          .to.deep.equal([]);
+      expect(manifest.gypfile).to.equal(undefined);
+    });
+
+    it('stays small', () => {
+      const tarballBytes = fs.statSync(project.tarball).size;
+      const addonBytes = fs.statSync(path.join(installed, prebuiltPath('linux', 'x64'))).size;
+      console.log(`      tarball ${(tarballBytes / 1024).toFixed(0)} kB, ${files.length} files; ` +
+                  `prebuilt addon ${(addonBytes / 1024).toFixed(0)} kB unpacked`);
+      expect(tarballBytes).to.be.below(2 << 20);
+    });
+
+    it('carries a prebuilt addon that passes the portability check', () => {
+      const output = project.run('bash', [CHECK_PREBUILT, path.join(installed, prebuiltPath('linux', 'x64'))]);
+      console.log(output.trim().split('\n').map(line => `      ${line}`).join('\n'));
+    });
   });
 
-  it('ships the CommonJS build with types and both bundles, but no sources', () => {
-    const files = project.run('tar', ['tzf', project.tarball]).trim().split('\n');
-    expect(files).to.include.members([
-      'package/package.json', 'package/README.md', 'package/dist/src/index.js', 'package/dist/src/index.d.ts',
-      'package/dist/tfjs-blocksparse.mjs', 'package/dist/tfjs-blocksparse.min.js',
-    ]);
-    expect(files.filter(file => /^package\/(src|ops|gradients|test|scripts)\//.test(file))).to.deep.equal([]);
+  it('bundles for the browser with no externals or shims, never reaching the addon or Node built-ins', () => {
+    fs.writeFileSync(path.join(project.dir, 'browser_entry.mjs'),
+                     `import * as tfbs from 'tfjs-blocksparse';\nconsole.log(tfbs.version);\n`);
+    project.run(ESBUILD, ['browser_entry.mjs', '--bundle', '--platform=browser',
+                                   '--outfile=browser_bundle.js', '--log-level=warning']);
+    const bundle = fs.readFileSync(path.join(project.dir, 'browser_bundle.js'), 'utf8');
+    expect(bundle).to.not.match(/\.node\b["']/);
+    expect(bundle).to.not.match(/require\(["'](fs|path|module|url|child_process)["']\)/);
   });
 
   it('resolves require to the CommonJS build and import to the ES module', () => {

@@ -1,45 +1,88 @@
 /**
  * Which path a `tensorflow` kernel takes: the native CPU ops when the addon
- * is built and the backend computes on the CPU, else TensorFlow ops composed
+ * loads and the backend computes on the CPU, else TensorFlow ops composed
  * by plans.ts. Under tfjs-node-gpu on a GPU device the composed path stays:
  * the C kernel API cannot reach the CUDA stream of TensorFlow's GPU device.
- * The choice is announced once per distinct reason, at first use.
+ * The choice is announced once per distinct reason, at first use, and
+ * `nativeKernels()` reports it (src/native_kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
 import {NATIVE_FLAG} from './flags';
-import {BUILD_NATIVE_COMMAND, loadNativeAddon, NativeAddon} from './native_addon';
+import {AddonSource, loadNativeAddon, NativeAddon} from './native_addon';
 import type {TFNodeBackend} from './tf_ops';
 
-const announced = new Set<string>();
-
-function announce(message: string, warn = false): void {
-  if (announced.has(message)) return;
-  announced.add(message);
-  (warn ? console.warn : console.info)(`tfjs-blocksparse: ${message}`);
+/** Whether the native kernels run on a `tensorflow` backend, and why not. */
+export interface NativeKernels {
+  /** True when block-sparse kernels on `tensorflow` run the native CPU ops. */
+  available: boolean;
+  /** What runs instead, and why, when not available; '' when available. */
+  reason: string;
+  /** 'avx512', 'avx2-fma' or 'portable': the micro-kernels picked for this CPU. */
+  instructionSet: string|null;
+  /** Threads the native kernels use. */
+  threads: number|null;
+  /** The addon file loaded. */
+  file: string|null;
+  /** Where that file came from: the package's prebuilt binary, a local build, or the environment. */
+  source: AddonSource|null;
 }
 
-/** The native addon to run on `backend`, or null for the composed path. */
-export function nativeAddonFor(backend: TFNodeBackend): NativeAddon|null {
+interface PathChoice {
+  addon: NativeAddon|null;
+  status: NativeKernels;
+  /** The one-line notice, and whether it is a warning. */
+  notice: string;
+  warn: boolean;
+}
+
+function composed(reason: string, notice: string, warn: boolean): PathChoice {
+  return {
+    addon: null,
+    status: {available: false, reason, instructionSet: null, threads: null, file: null, source: null},
+    notice,
+    warn,
+  };
+}
+
+/** The path block-sparse kernels take on `backend`, computed afresh (flags change). */
+export function choosePath(backend: TFNodeBackend): PathChoice {
   if (!tf.env().getBool(NATIVE_FLAG)) {
-    announce(`block-sparse products on 'tensorflow' run composed TensorFlow ops (${
-        NATIVE_FLAG} is false).`);
-    return null;
+    return composed(`${NATIVE_FLAG} is false`,
+                    `block-sparse products on 'tensorflow' run composed TensorFlow ops (${NATIVE_FLAG} is false).`,
+                    false);
   }
   if (backend.isUsingGpuDevice) {
-    announce(`block-sparse products on 'tensorflow' run composed TensorFlow ops on the GPU ` +
-             `(the native kernels are CPU-only).`);
-    return null;
+    return composed('TensorFlow computes on a GPU device, and the native kernels are CPU-only',
+                    `block-sparse products on 'tensorflow' run composed TensorFlow ops on the GPU ` +
+                        `(the native kernels are CPU-only).`,
+                    false);
   }
   const load = loadNativeAddon();
   if (load.addon == null) {
-    announce(`block-sparse products on 'tensorflow' run composed TensorFlow ops, slower than ` +
-             `the native kernels: ${load.reason}. Build them with: ${BUILD_NATIVE_COMMAND}`,
-             true);
-    return null;
+    return composed(load.reason,
+                    `block-sparse products on 'tensorflow' run composed TensorFlow ops, slower than the ` +
+                        `native kernels: ${load.reason}. Build them with: ${load.buildCommand}`,
+                    true);
   }
   const {instructionSet, numThreads} = load.addon;
-  announce(`block-sparse products on 'tensorflow' run the native CPU kernels (${
-      instructionSet}, ${numThreads} thread${numThreads === 1 ? '' : 's'}).`);
-  return load.addon;
+  return {
+    addon: load.addon,
+    status: {available: true, reason: '', instructionSet, threads: numThreads, file: load.file, source: load.source},
+    notice: `block-sparse products on 'tensorflow' run the native CPU kernels (${instructionSet}, ${
+        numThreads} thread${numThreads === 1 ? '' : 's'}, ${load.source}).`,
+    warn: false,
+  };
+}
+
+const announced = new Set<string>();
+
+/** The native addon to run on `backend`, or null for the composed path. */
+export function nativeAddonFor(backend: TFNodeBackend): NativeAddon|null {
+  const choice = choosePath(backend);
+  if (!announced.has(choice.notice)) {
+    announced.add(choice.notice);
+    (choice.warn ? console.warn : console.info)(`tfjs-blocksparse: ${choice.notice}`);
+  }
+  return choice.addon;
 }
