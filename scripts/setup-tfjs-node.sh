@@ -42,6 +42,27 @@
 # unpacked into node_modules/@tensorflow/tfjs-node-gpu/deps/nvidia/<name>/lib
 # (libtensorflow_framework.so.2's RUNPATH has $ORIGIN/../nvidia/<name>/lib).
 #
+# Old wheels (TensorFlow 2.9.x, the libtensorflow tfjs-node 4.22 downloads for
+# its users) have no libtensorflow_cc.so.2: there the C API (TF_* / TFE_*) is
+# exported by the Python extension tensorflow/python/_pywrap_tensorflow_internal.so
+# (SONAME _pywrap_tensorflow_internal.so, NEEDED libtensorflow_framework.so.2,
+# the kernels and the eager runtime are in it as they are in libtensorflow.so.2).
+# Step 2 takes that library when the wheel lacks libtensorflow_cc.so.2, and:
+#   - It leaves ~190 Python C-API symbols (Py*, _Py*) undefined, to be bound to
+#     the interpreter's. Python is never started here, so none of them is ever
+#     called or read, but the data ones (PyExc_TypeError, _Py_NoneStruct, the
+#     Py*_Type objects) are relocated when the library is loaded, and dlopen
+#     fails on them. So step 2 generates libtfjs_pystub.so from the wheel's own
+#     undefined-symbol list: each data symbol is a zeroed 512-byte object, each
+#     function aborts the process with its name (nothing calls them: a call
+#     would mean Python was expected). No libpython and no LD_PRELOAD.
+#   - deps/lib/libtensorflow.so (what `-ltensorflow` finds) is then a GNU ld
+#     linker script, INPUT(_pywrap_tensorflow_internal.so libtfjs_pystub.so),
+#     so the binding gets both as DT_NEEDED (found through its RUNPATH like the
+#     rest) and the stub is in the load scope when the extension is relocated.
+#     The TensorFlow binaries stay byte-identical to the wheel's (no patchelf).
+# See scripts/setup-tfjs-node-2.9.sh, which stages that next to the default.
+#
 # Environment knobs (all optional):
 #   TFJS_NODE_PACKAGE  @tensorflow/tfjs-node (default) or @tensorflow/tfjs-node-gpu
 #                      (the same variable scripts/build-native.sh reads)
@@ -50,8 +71,19 @@
 #                      for tfjs-node, tensorflow for tfjs-node-gpu)
 #   TF_WHEEL_VERSION   its version                        (default 2.21.0)
 #   TF_CACHE_DIR       cache dir, relative to project root (default .cache/tf-wheel)
-#   TF_WHEEL_PYVER     python tag of the wheel to fetch   (default 3.11; only
+#   TF_WHEEL_PYVER     python tag of the wheel to fetch   (default 3.11, or 3.10
+#                      for TensorFlow < 2.12, which has no 3.11 wheels; only
 #                      selects a wheel file, the local Python is not used to run it)
+#   TFJS_NODE_PREFIX   where to stage the package: <prefix>/node_modules/<package>
+#                      (default: the project root, i.e. the package npm installed,
+#                      in place). Any other prefix, which must lie inside the
+#                      project (e.g. .cache/tfjs-node-2.9.1), gets a copy of the
+#                      installed package's files with deps/ and binding of its
+#                      own; Node resolves that copy's dependencies
+#                      (@tensorflow/tfjs-core, ...) upward to the project's
+#                      node_modules, so the project keeps ONE tfjs-core. Load it
+#                      with TFJS_NODE_PACKAGE_DIR=<abs prefix>/node_modules/<package>
+#                      (scripts/lib/node_backends.ts).
 set -euo pipefail
 
 log() { printf '[setup-tfjs-node] %s\n' "$*" >&2; }
@@ -74,7 +106,9 @@ TF_WHEEL_PACKAGE="${TF_WHEEL_PACKAGE:-$default_wheel}"
 TF_WHEEL_VERSION="${TF_WHEEL_VERSION:-2.21.0}"
 TFJS_NODE_VERSION="${TFJS_NODE_VERSION:-4.22.0}"
 TF_CACHE_DIR="${TF_CACHE_DIR:-.cache/tf-wheel}"
-TF_WHEEL_PYVER="${TF_WHEEL_PYVER:-3.11}"
+# TensorFlow 2.12 was the first with Python 3.11 wheels.
+[[ "$TF_WHEEL_VERSION" =~ ^2\.([0-9]|1[01])(\.|$) ]] && default_pyver=3.10 || default_pyver=3.11
+TF_WHEEL_PYVER="${TF_WHEEL_PYVER:-$default_pyver}"
 PKG_BASE="${TFJS_NODE_PACKAGE#@tensorflow/}"   # tfjs-node | tfjs-node-gpu
 # wheel file names spell the project name with underscores (PEP 427)
 WHEEL_STEM="${TF_WHEEL_PACKAGE,,}"; WHEEL_STEM="${WHEEL_STEM//[-.]/_}"
@@ -85,8 +119,17 @@ elapsed() { echo "$((SECONDS - T0))s"; }
 
 PROJECT_DIR="$(pwd -P)"
 [[ -f "$PROJECT_DIR/package.json" ]] || die "run this from a project root (no package.json in $PROJECT_DIR)"
-MOD="$PROJECT_DIR/node_modules/$TFJS_NODE_PACKAGE"
-installed_version() { node -p "require('$MOD/package.json').version" 2>/dev/null || true; }
+# The package npm installed, and the one staged (the same unless TFJS_NODE_PREFIX
+# names another directory, which then gets a copy of the first).
+INSTALLED_MOD="$PROJECT_DIR/node_modules/$TFJS_NODE_PACKAGE"
+PREFIX_DIR="$(realpath -m "${TFJS_NODE_PREFIX:-.}")"
+[[ "$PREFIX_DIR" == "$PROJECT_DIR" || "$PREFIX_DIR" == "$PROJECT_DIR"/* ]] \
+  || die "TFJS_NODE_PREFIX=$TFJS_NODE_PREFIX: expected a directory inside the project $PROJECT_DIR (so that the staged package resolves the project's @tensorflow/tfjs-core), but got $PREFIX_DIR"
+[[ "$PREFIX_DIR" == "$PROJECT_DIR"/node_modules || "$PREFIX_DIR" == "$PROJECT_DIR"/node_modules/* ]] \
+  && die "TFJS_NODE_PREFIX=$TFJS_NODE_PREFIX: expected a directory outside node_modules (npm would prune it), but got $PREFIX_DIR"
+MOD="$PREFIX_DIR/node_modules/$TFJS_NODE_PACKAGE"
+package_version() { node -p "require('$1/package.json').version" 2>/dev/null || true; }
+installed_version() { package_version "$MOD"; }
 
 # The three results of a full run, checked without root, network or writes
 # (scripts/provision.sh asks this on every `npm test`).
@@ -115,6 +158,7 @@ CACHE="$(cd "$TF_CACHE_DIR" && pwd -P)"
 # --------------------------------------------------------------------------
 need_apt=()
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)
+command -v gcc >/dev/null 2>&1 || need_apt+=(gcc)
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v nm >/dev/null 2>&1 || need_apt+=(binutils)
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
@@ -161,15 +205,57 @@ fi
 #    headers they include) into $CACHE/$TF_WHEEL_PACKAGE-$VER/{lib,include}.
 #    The C kernel API headers (kernels.h, ops.h) come along for the
 #    project's native block-sparse ops (scripts/build-native.sh).
+#    The C API library is libtensorflow_cc.so.2, or in wheels that have none
+#    (2.9.x) the Python extension _pywrap_tensorflow_internal.so, which then
+#    gets libtfjs_pystub.so next to it (see the top of this file).
 # --------------------------------------------------------------------------
 TFDIR="$CACHE/$TF_WHEEL_PACKAGE-$TF_WHEEL_VERSION"
+PYWRAP=_pywrap_tensorflow_internal.so
+PYSTUB=libtfjs_pystub.so
+
+# Writes $2/$PYSTUB defining every Python C-API symbol that the library $1
+# leaves undefined. The dynamic symbol table marks them all NOTYPE, so the
+# kind comes from the name: Python's exported data are the exception
+# objects (PyExc_*), the type objects (*_Type) and the singletons
+# (_Py_NoneStruct, _Py_TrueStruct, ...); everything else is a function.
+build_pystub() {
+  local lib="$1" dir="$2" src
+  src="$(mktemp --suffix=.c)"
+  nm -D --undefined-only "$lib" | awk '{print $2}' | sed 's/@.*//' | { grep -E '^_?Py' || true; } | sort -u |
+    awk -v lib="$(basename "$lib")" '
+    BEGIN {
+      print "/* Generated by scripts/setup-tfjs-node.sh from the undefined Python C-API symbols of"
+      print "   " lib ". Python is never started in tfjs-node: these only let the library load. */"
+      print "#include <stdio.h>"
+      print "#include <stdlib.h>"
+      print "static void tfjs_pystub_called(const char *name) {"
+      print "  fprintf(stderr, \"libtfjs_pystub: %s was called, but no Python interpreter is loaded in this process\\n\", name);"
+      print "  abort();"
+      print "}"
+      print "#define DATA(n) __attribute__((aligned(64))) unsigned char n[512];"
+      print "#define FUNC(n) void n(void) { tfjs_pystub_called(#n); }"
+    }
+    /^PyExc_|_Type$|^_Py_[A-Za-z]+Struct$/ { print "DATA(" $0 ")"; ndata++; next }
+    { print "FUNC(" $0 ")"; nfunc++ }
+    END { printf "/* %d data, %d functions */\n", ndata, nfunc }
+  ' > "$src"
+  grep -q '^FUNC(\|^DATA(' "$src" || die "$(basename "$lib") has no undefined Python symbols: nothing to stub"
+  gcc -shared -fPIC -O1 -Wl,-soname,"$PYSTUB" -o "$dir/$PYSTUB" "$src" \
+    || die "could not compile the Python symbol stub $src"
+  log "generated $PYSTUB for $(basename "$lib"): $(sed -n 's|^/\* \(.*\) \*/$|\1|p' "$src" | tail -n1)"
+  rm -f "$src"
+}
+
 if [[ ! -f "$TFDIR/.complete" || ! -f "$TFDIR/include/tensorflow/c/kernels.h" ]]; then
   log "extracting libtensorflow from $(basename "$WHEEL") ($(elapsed))"
   rm -rf "${TFDIR:?}"; mkdir -p "$TFDIR/lib" "$TFDIR/include"
   python3 - "$WHEEL" "$TFDIR" <<'PY'
 import os, re, shutil, sys, zipfile
 whl, out = sys.argv[1], sys.argv[2]
-libs = {'tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2'}
+FRAMEWORK = 'tensorflow/libtensorflow_framework.so.2'
+# Where the C API lives: libtensorflow_cc.so.2 in recent wheels (2.21), the
+# Python extension in old ones (2.9.x has no libtensorflow_cc.so.2).
+C_API = ['tensorflow/libtensorflow_cc.so.2', 'tensorflow/python/_pywrap_tensorflow_internal.so']
 INC = 'tensorflow/include/'
 # Headers the binding includes; everything they #include "..." (transitively,
 # within the wheel's include tree) is extracted too. Header paths move between
@@ -180,6 +266,10 @@ roots = ['tensorflow/c/c_api.h', 'tensorflow/c/eager/c_api.h',
          'tensorflow/c/kernels.h', 'tensorflow/c/ops.h']
 with zipfile.ZipFile(whl) as z:
     names = set(z.namelist())
+    c_api = next((n for n in C_API if n in names), None)
+    if c_api is None:
+        sys.exit('wheel lacks ' + ' and '.join(C_API))
+    libs = {c_api, FRAMEWORK}
     for n in libs - names:
         sys.exit('wheel lacks ' + n)
     for n in libs:
@@ -204,8 +294,15 @@ with zipfile.ZipFile(whl) as z:
         for inc in re.findall(rb'^\s*#\s*include\s+[<"]([^">]+)[">]', data, re.M):
             todo.append(inc.decode())
 PY
+  if [[ -f "$TFDIR/lib/libtensorflow_cc.so.2" ]]; then
+    C_API_LIB="$TFDIR/lib/libtensorflow_cc.so.2"
+  else
+    C_API_LIB="$TFDIR/lib/$PYWRAP"
+    log "this wheel has no libtensorflow_cc.so.2: its C API comes from tensorflow/python/$PYWRAP"
+    build_pystub "$C_API_LIB" "$TFDIR/lib"
+  fi
   # The binding calls the TF_* / TFE_* C API; make sure the libs export it.
-  syms="$(nm -D --defined-only "$TFDIR/lib/libtensorflow_cc.so.2" "$TFDIR/lib/libtensorflow_framework.so.2" | awk '{print $3}' | sed 's/@.*//')"
+  syms="$(nm -D --defined-only "$C_API_LIB" "$TFDIR/lib/libtensorflow_framework.so.2" | awk '{print $3}' | sed 's/@.*//')"
   for s in TF_Version TFE_NewContext TFE_NewOp TFE_Execute TFE_TensorHandleResolve TF_LoadSessionFromSavedModel; do
     grep -qx "$s" <<<"$syms" || die "$s is not exported by the wheel's libtensorflow"
   done
@@ -226,8 +323,9 @@ fi
 #    nothing. package.json / package-lock.json are restored if npm touched them.
 #    Note: with --no-save, the next plain `npm install` prunes it again; just
 #    re-run this script (it then takes seconds, everything is cached).
+#    (With a TFJS_NODE_PREFIX this installs the package the copy is made from.)
 # --------------------------------------------------------------------------
-if [[ "$(installed_version)" != "$TFJS_NODE_VERSION" ]]; then
+if [[ "$(package_version "$INSTALLED_MOD")" != "$TFJS_NODE_VERSION" ]]; then
   log "npm install --no-save --ignore-scripts $TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION ($(elapsed))"
   backup="$(mktemp -d)"
   for f in package.json package-lock.json; do [[ -f "$f" ]] && cp -p "$f" "$backup/$f"; done
@@ -239,8 +337,29 @@ if [[ "$(installed_version)" != "$TFJS_NODE_VERSION" ]]; then
     fi
   done
   rm -rf "$backup"
-  [[ "$(installed_version)" == "$TFJS_NODE_VERSION" ]] || die "$PKG_BASE $TFJS_NODE_VERSION did not install into $MOD"
+  [[ "$(package_version "$INSTALLED_MOD")" == "$TFJS_NODE_VERSION" ]] || die "$PKG_BASE $TFJS_NODE_VERSION did not install into $INSTALLED_MOD"
   log "installed $PKG_BASE ($(elapsed))"
+fi
+
+# --------------------------------------------------------------------------
+# 3b. With a TFJS_NODE_PREFIX: copy the installed package's files (its JS,
+#     binding sources, binding.gyp; not its deps/, lib/ or build dirs) to
+#     <prefix>/node_modules/<package>. It has no node_modules of its own
+#     (unless npm nested some in the installed one), so its require()s of
+#     @tensorflow/tfjs-core etc. resolve upward to the project's.
+# --------------------------------------------------------------------------
+if [[ "$MOD" != "$INSTALLED_MOD" && "$(installed_version)" != "$TFJS_NODE_VERSION" ]]; then
+  log "copying $TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION to $MOD ($(elapsed))"
+  rm -rf "${MOD:?}" "${MOD:?}.partial"; mkdir -p "$MOD.partial"
+  tar -C "$INSTALLED_MOD" --exclude=./deps --exclude=./lib --exclude='./build' --exclude='./build-tmp-*' -cf - . \
+    | tar -C "$MOD.partial" -xf -
+  mv "$MOD.partial" "$MOD"
+  [[ "$(installed_version)" == "$TFJS_NODE_VERSION" ]] || die "copying $INSTALLED_MOD to $MOD failed"
+  [[ -f "$PREFIX_DIR/README" ]] || printf '%s\n' \
+    "Written by scripts/setup-tfjs-node.sh (TFJS_NODE_PREFIX): a copy of $TFJS_NODE_PACKAGE@$TFJS_NODE_VERSION" \
+    "on libtensorflow from PyPI $TF_WHEEL_PACKAGE==$TF_WHEEL_VERSION. Load it with" \
+    "TFJS_NODE_PACKAGE_DIR=$MOD" \
+    "Safe to delete: the script makes it again." > "$PREFIX_DIR/README"
 fi
 
 # --------------------------------------------------------------------------
@@ -252,20 +371,33 @@ fi
 #     (the same in tfjs-node and tfjs-node-gpu) checks for: if that script
 #     ever runs here (npm 11 skips it unless allowScripts approves it), it
 #     then skips the libtensorflow download.
+#     A wheel without libtensorflow_cc.so.2 (2.9.x): _pywrap_tensorflow_internal.so
+#     (its SONAME) and libtfjs_pystub.so instead, and libtensorflow.so is the
+#     linker script naming both (see the top of this file).
 # --------------------------------------------------------------------------
 DEPS="$MOD/deps"
 STAMP="$DEPS/.tf-wheel-stamp"
+if [[ -f "$TFDIR/lib/libtensorflow_cc.so.2" ]]; then C_API_NAME=libtensorflow_cc.so.2; else C_API_NAME="$PYWRAP"; fi
 if ! cmp -s "$TFDIR/.complete" "$STAMP"; then
   log "staging libtensorflow $TF_WHEEL_VERSION ($TF_WHEEL_PACKAGE) into $DEPS"
   rm -rf "${DEPS:?}"; mkdir -p "$DEPS/lib"
-  for f in libtensorflow_cc.so.2 libtensorflow_framework.so.2; do
+  libs=("$C_API_NAME" libtensorflow_framework.so.2)
+  [[ "$C_API_NAME" == "$PYWRAP" ]] && libs+=("$PYSTUB")
+  for f in "${libs[@]}"; do
     # hard link when on the same filesystem (saves 0.85 GB, 1.26 GB for the
     # GPU wheel), else copy
     ln -f "$TFDIR/lib/$f" "$DEPS/lib/$f" 2>/dev/null || cp -f "$TFDIR/lib/$f" "$DEPS/lib/$f"
   done
-  ln -sf libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so"
+  if [[ "$C_API_NAME" == "$PYWRAP" ]]; then
+    printf '%s\n' "/* GNU ld linker script written by scripts/setup-tfjs-node.sh: -ltensorflow links" \
+      "   TensorFlow's C API from the wheel's Python extension plus the stub of the Python" \
+      "   symbols that extension expects from an interpreter. */" \
+      "INPUT($PYWRAP $PYSTUB)" > "$DEPS/lib/libtensorflow.so"
+  else
+    ln -sf "$C_API_NAME" "$DEPS/lib/libtensorflow.so"
+  fi
   ln -sf libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so"
-  ln -sf libtensorflow_cc.so.2 "$DEPS/lib/libtensorflow.so.2.9.1"
+  ln -sf "$C_API_NAME" "$DEPS/lib/libtensorflow.so.2.9.1"
   ln -sf libtensorflow_framework.so.2 "$DEPS/lib/libtensorflow_framework.so.2.9.1"
   cp -a "$TFDIR/include" "$DEPS/include"
   cp "$TFDIR/.complete" "$STAMP"
@@ -289,6 +421,15 @@ if [[ ! -f "$BINDING" ]]; then
     log "building tfjs_binding.node with node-gyp (nodedir=$npm_config_nodedir) ($(elapsed))"
     (cd "$MOD" && JOBS=max node "$PREGYP_DIR/bin/node-pre-gyp" rebuild --build-latest-napi-version-only --loglevel=warn)
     [[ -f "$BINDING" ]] || die "build finished but $BINDING is missing"
+    if [[ "$C_API_NAME" == "$PYWRAP" ]]; then
+      # A linker that defaults to --as-needed (Ubuntu's) would drop the stub,
+      # whose symbols the binding does not use itself.
+      needed="$(readelf -d "$BINDING" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')"
+      for f in "$PYWRAP" "$PYSTUB" libtensorflow_framework.so.2; do
+        grep -qx "$f" <<<"$needed" \
+          || die "$BINDING does not have $f as NEEDED (has: $(echo $needed)); was it linked with --as-needed?"
+      done
+    fi
     cp -f "$BINDING" "$CACHED_BINDING"
     # object files are not needed at run time (node-pre-gyp builds in build-tmp-napi-vN)
     rm -rf "$MOD"/build*/Release/obj.target
@@ -301,8 +442,11 @@ fi
 #    matMul and a gather, and the project's tfjs-core is the same instance
 #    the package registered its backend with (else plugin kernels registered
 #    on the project's tfjs-core would be invisible to it).
+#    With a TFJS_NODE_PREFIX the copy is required by its path. The
+#    libtensorflow_framework.so.2 mapped must be the staged package's.
 # --------------------------------------------------------------------------
 log "verifying ($(elapsed))"
+[[ "$MOD" == "$INSTALLED_MOD" ]] && REQUIRE="$TFJS_NODE_PACKAGE" || REQUIRE="$MOD"
 TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-2}" node -e '
 const pkg = process.argv[1];
 const tf = require(pkg);
@@ -316,7 +460,11 @@ let core;
 try { core = require("@tensorflow/tfjs-core"); } catch (e) { /* project has no direct tfjs-core */ }
 if (core) assert.strictEqual(core.getBackend(), "tensorflow",
   "the project resolves a different @tensorflow/tfjs-core instance than " + pkg + " (version mismatch?)");
+const fw = [...new Set(require("fs").readFileSync("/proc/self/maps", "utf8").split("\n")
+  .map(l => l.split(/ +/)[5]).filter(f => f && f.endsWith("/libtensorflow_framework.so.2")))];
+assert.deepStrictEqual(fw, [process.argv[2] + "/deps/lib/libtensorflow_framework.so.2"],
+  "libtensorflow_framework.so.2 mapped from elsewhere than " + process.argv[2]);
 console.log("[setup-tfjs-node] OK: " + pkg + " " + tf.version["tfjs-node"] +
   ", libtensorflow " + tf.backend().binding.TF_Version + ", backend " + tf.getBackend());
-' "$TFJS_NODE_PACKAGE"
+' "$REQUIRE" "$MOD"
 log "done ($(elapsed))"

@@ -10,10 +10,15 @@
  *   await startNodeBackend(name, {verbose: flags.verbose});
  *
  * Backends: `tensorflow` (@tensorflow/tfjs-node, or tfjs-node-gpu when
- * TFJS_NODE_PACKAGE says so), `webgpu` (Dawn over lavapipe, ./webgpu_node.ts),
- * `wasm` and `cpu`. A backend that silently falls back to another has not
- * been used, so tf.getBackend() is checked after selection.
+ * TFJS_NODE_PACKAGE says so; loaded from another installed copy of that
+ * package when TFJS_NODE_PACKAGE_DIR names one), `webgpu` (Dawn over
+ * lavapipe, ./webgpu_node.ts), `wasm` and `cpu`. A backend that silently
+ * falls back to another has not been used, so tf.getBackend() is checked
+ * after selection.
  */
+import * as fs from 'fs';
+import * as path from 'path';
+
 import * as tf from '@tensorflow/tfjs-core';
 
 import {rerunWithoutTensorflowLogs} from './tensorflow_log_filter';
@@ -40,6 +45,54 @@ export function tensorflowPackage(): string {
   return name;
 }
 
+/**
+ * TFJS_NODE_PACKAGE_DIR: the absolute path of a directory holding the
+ * package tensorflowPackage() names, to load instead of the one installed in
+ * node_modules; undefined when unset. Such a copy, staged by
+ * scripts/setup-tfjs-node.sh with TFJS_NODE_PREFIX (e.g.
+ * scripts/setup-tfjs-node-2.9.sh: tfjs-node 4.22 on libtensorflow 2.9.1),
+ * has its own deps/ and binding, and must resolve the project's
+ * @tensorflow/tfjs-core (it lies inside the checkout, with no tfjs-core of its own).
+ */
+export function tensorflowPackageDir(): string|undefined {
+  const dir = process.env.TFJS_NODE_PACKAGE_DIR;
+  if (dir == null || dir === '') return undefined;
+  const name = tensorflowPackage();
+  if (!path.isAbsolute(dir)) {
+    throw new Error(`TFJS_NODE_PACKAGE_DIR must be the absolute path of a ${name} package directory, but got '${dir}'.`);
+  }
+  let found: string;
+  try {
+    found = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name;
+  } catch (error) {
+    throw new Error(`TFJS_NODE_PACKAGE_DIR must be a ${name} package directory, but ${
+        path.join(dir, 'package.json')} could not be read: ${(error as Error).message}`);
+  }
+  if (found !== name) {
+    throw new Error(`TFJS_NODE_PACKAGE_DIR must hold ${name} (as TFJS_NODE_PACKAGE says), but got a directory holding '${
+        found}': ${dir}.`);
+  }
+  return dir;
+}
+
+/**
+ * Requires the copy of the package `name` in `dir`, and makes it what
+ * require(name) returns anywhere in this process: loading the node_modules
+ * copy too would load a second binding on another libtensorflow into the
+ * process, and register a second `tensorflow` backend.
+ */
+function requireFromDirectory(name: string, dir: string): void {
+  const entry = require.resolve(dir);
+  require(entry);
+  let installed: string;
+  try {
+    installed = require.resolve(name);
+  } catch {
+    return;  // none in node_modules
+  }
+  if (installed !== entry && require.cache[installed] == null) require.cache[installed] = require.cache[entry];
+}
+
 export interface NodeBackendOptions {
   /**
    * Keep TensorFlow's C++ log lines (INFO and WARNING: CPU features, oneDNN)
@@ -61,14 +114,25 @@ function quietTensorflowLogs(verbose: boolean): void {
 
 function loadTensorflow(options: NodeBackendOptions): void {
   const tfjsNode = tensorflowPackage();
+  const dir = tensorflowPackageDir();
   quietTensorflowLogs(options.verbose ?? false);
   try {
-    require(tfjsNode);
+    if (dir == null) {
+      require(tfjsNode);
+    } else {
+      requireFromDirectory(tfjsNode, dir);
+    }
   } catch (error) {
-    throw new Error(
-        `The 'tensorflow' backend needs ${tfjsNode} built against a libtensorflow; run ` +
-        `TFJS_NODE_PACKAGE=${tfjsNode} bash scripts/setup-tfjs-node.sh. Loading it failed with: ${
-            (error as Error).message}`);
+    const setup = dir == null ? `TFJS_NODE_PACKAGE=${tfjsNode} bash scripts/setup-tfjs-node.sh` :
+                                `the setup that staged it (scripts/setup-tfjs-node-2.9.sh for libtensorflow 2.9.1)`;
+    throw new Error(`The 'tensorflow' backend needs ${tfjsNode}${
+        dir == null ? '' : ` in ${dir}`} built against a libtensorflow; run ${setup}. Loading it failed with: ${
+        (error as Error).message}`);
+  }
+  // A copy that resolved another @tensorflow/tfjs-core registered its backend there, out of reach of this one.
+  if (dir != null && tf.findBackendFactory('tensorflow') == null) {
+    throw new Error(`TFJS_NODE_PACKAGE_DIR must hold a ${tfjsNode} that uses the project's @tensorflow/tfjs-core, ` +
+                    `but ${dir} registered its backend with another one (stage it inside the checkout).`);
   }
 }
 
