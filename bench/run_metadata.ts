@@ -1,0 +1,49 @@
+/**
+ * The record every benchmark's JSON carries, so that a figure can be traced
+ * to what produced it: the command, the commit, when, on what CPU, at what
+ * load, with which versions.
+ */
+import {execFileSync} from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+
+export interface RunMetadata {
+  command: string;
+  /** `git describe --always --dirty` of the checkout. */
+  commit: string;
+  date: string;
+  cpu: string;
+  cores: number;
+  /** One-minute load average when the run started (figures are taken below 1). */
+  loadAverageAtStart: number;
+  backend: string;
+  /** Versions of the libraries the run used (tfjs, libtensorflow, Node, ...). */
+  versions: {[name: string]: string};
+  /** The native kernels' instruction set and threads, where they ran. */
+  instructionSet?: string|null;
+  threads?: number|null;
+}
+
+const ROOT = path.resolve(__dirname, '..');
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], {cwd: ROOT, encoding: 'utf8'})
+        .trim();
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+/** Call at the start of a run: it reads the load average then. */
+export function startRunMetadata(backend: string): Omit<RunMetadata, 'versions'> {
+  return {
+    command: ['npx ts-node', ...process.argv.slice(1).map(arg => path.relative(ROOT, arg) || arg)].join(' '),
+    commit: gitCommit(),
+    date: new Date().toISOString(),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    loadAverageAtStart: Number(os.loadavg()[0].toFixed(2)),
+    backend,
+  };
+}
