@@ -2,6 +2,10 @@
 # build-native.sh: builds the native block-sparse kernels of the `tensorflow`
 # backend (src/kernels/tensorflow/native/) as an N-API addon with node-gyp,
 # against the libtensorflow that @tensorflow/tfjs-node (or -node-gpu) loads.
+# It needs no TensorFlow headers (native/tf_c_api.h declares the C API), so
+# it also builds against the libtensorflow 2.9.1 tfjs-node downloads: the
+# build-from-source path where the npm package has no prebuilt addon
+# (scripts/build-prebuilt.sh makes the linux-x64 one).
 #
 # Usage (from the project root, after `npm ci` and with tfjs-node's binding
 # in place, e.g. by scripts/setup-tfjs-node.sh):
@@ -34,24 +38,25 @@ MOD="node_modules/$PACKAGE"
 [[ -f "$MOD/package.json" ]] || die "$PACKAGE is not installed; run npm ci (and scripts/setup-tfjs-node.sh)"
 TF_LIB_DIR="$(cd "$MOD/deps/lib" 2>/dev/null && pwd -P)" \
   || die "$MOD/deps/lib is missing: $PACKAGE has no libtensorflow yet; run scripts/setup-tfjs-node.sh"
-[[ -f "$TF_LIB_DIR/libtensorflow_framework.so.2" ]] \
-  || die "$TF_LIB_DIR has no libtensorflow_framework.so.2; run scripts/setup-tfjs-node.sh"
-TF_INCLUDE_DIR="$(cd "$MOD/deps/include" && pwd -P)"
-for header in tensorflow/c/kernels.h tensorflow/c/ops.h; do
-  [[ -f "$TF_INCLUDE_DIR/$header" ]] || die "$TF_INCLUDE_DIR lacks $header (TensorFlow's C kernel API); \
-scripts/setup-tfjs-node.sh stages it from the PyPI tensorflow-cpu wheel"
+TF_FRAMEWORK=""
+for name in libtensorflow_framework.so.2 libtensorflow_framework.2.dylib; do
+  [[ -f "$TF_LIB_DIR/$name" ]] && { TF_FRAMEWORK="$TF_LIB_DIR/$name"; break; }
 done
+[[ -n "$TF_FRAMEWORK" ]] \
+  || die "$TF_LIB_DIR has no libtensorflow_framework.so.2; run scripts/setup-tfjs-node.sh"
 
 # What the build depends on; a different value means rebuild. The library
 # counts by size and time (hashing its 65 MB would cost a second), not by
 # `ls -l`, whose link count changes whenever another checkout hard-links the
 # same cached file.
+sha256() { if command -v sha256sum >/dev/null; then sha256sum; else shasum -a 256; fi; }
 fingerprint() {
   {
     cat "$NATIVE_DIR"/*.cc "$NATIVE_DIR"/*.h "$NATIVE_DIR"/binding.gyp
     node --version
-    stat -L -c '%s %Y' "$TF_LIB_DIR/libtensorflow_framework.so.2"
-  } | sha256sum | cut -d' ' -f1
+    node -e 'const s = require("fs").statSync(process.argv[1]); console.log(s.size, s.mtimeMs)' \
+      "$TF_FRAMEWORK"
+  } | sha256 | cut -d' ' -f1
 }
 WANT="$(fingerprint)"
 if [[ $FORCE == 0 && -f "$ADDON" && -f "$STAMP" && "$(cat "$STAMP")" == "$WANT" ]]; then
@@ -63,7 +68,10 @@ if ((CHECK)); then
   exit 1
 fi
 
-for tool in g++ make python3; do
+# node-gyp's make build calls $CXX, else g++ (Xcode's clang on macOS).
+CXX_TOOL="${CXX:-g++}"
+[[ "$(uname -s)" == Darwin ]] && CXX_TOOL=c++
+for tool in "$CXX_TOOL" make python3; do
   command -v "$tool" >/dev/null 2>&1 \
     || die "'$tool' is not installed; a C++ toolchain is needed: apt-get install g++ make python3"
 done
@@ -72,7 +80,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/node-gyp-env.sh"
 [[ -n "${npm_config_node_gyp:-}" ]] || die "npm's node-gyp was not found (npm root -g)/npm/node_modules/node-gyp"
 log "building with node-gyp against $TF_LIB_DIR"
 (cd "$NATIVE_DIR" && JOBS=max node "$npm_config_node_gyp" rebuild --loglevel=warn -- \
-  -Dtf_lib_dir="$TF_LIB_DIR" -Dtf_include_dir="$TF_INCLUDE_DIR" >&2)
+  -Dtf_lib_dir="$TF_LIB_DIR" >&2)
 [[ -f "$ADDON" ]] || die "node-gyp finished but $ADDON is missing"
 rm -rf "$NATIVE_DIR/build/Release/obj.target" "$NATIVE_DIR/build/Release/.deps"
 
@@ -83,6 +91,7 @@ const addon = require(require("path").resolve(process.argv[2]));
 console.error(`[build-native] OK: ops ${addon.matMulOp}, ${addon.sampledMatMulOp}, ` +
   `${addon.lstmStepOp}, ${addon.lstmStepBackwardOp}, ${addon.sddOp}, ${addon.softmaxOp}, ` +
   `${addon.softmaxBackwardOp}, ${addon.dsdOp}, ${addon.attentionOp}, ${addon.attentionBackwardOp}; ` +
-  `${addon.instructionSet}, ${addon.numThreads} threads`);
+  `${addon.instructionSet}, ${addon.numThreads} threads, op ABI ${addon.opAbiVersion}` +
+  (addon.registeredOps ? "" : " (ops of another copy reused)"));
 ' "$PACKAGE" "$ADDON"
 echo "$WANT" > "$STAMP"

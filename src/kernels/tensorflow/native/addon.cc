@@ -1,9 +1,16 @@
 // The Node entry point: loading this addon (after @tensorflow/tfjs-node has
-// loaded libtensorflow) registers the ops with that TensorFlow runtime, and
+// loaded libtensorflow) registers the ops with that TensorFlow runtime, or
+// reuses those another copy of this addon registered in the process, and
 // exports what the TypeScript side needs to call and describe them:
 //   {matMulOp, sampledMatMulOp, lstmStepOp, lstmStepBackwardOp, sddOp, softmaxOp,
-//    softmaxBackwardOp, dsdOp, instructionSet, numThreads}
-// A registration failure throws, so `require` fails with TensorFlow's message.
+//    softmaxBackwardOp, dsdOp, attentionOp, attentionBackwardOp (op names),
+//    instructionSet, numThreads (this file's kernels),
+//    opAbiVersion, registeredOps (true: this file registered the ops; false:
+//    it reuses another copy's)}
+// A registration failure, or another copy whose ops may differ, throws, so
+// `require` fails with the reason instead of TensorFlow aborting the process.
+//
+// Node-API version 1 is all it needs (NAPI_VERSION, set by the builds).
 #include <node_api.h>
 
 #include <string>
@@ -24,13 +31,15 @@ bool SetString(napi_env env, napi_value object, const char* key, const char* val
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  const std::string error = tfjs_blocksparse::RegisterOpsAndKernels();
-  if (!error.empty()) {
-    napi_throw_error(env, nullptr,
-                     ("tfjs-blocksparse native ops could not be registered: " + error).c_str());
+  const tfjs_blocksparse::RegistrationResult& registration =
+      tfjs_blocksparse::RegisterOpsAndKernels();
+  if (!registration.error.empty()) {
+    napi_throw_error(
+        env, nullptr,
+        ("tfjs-blocksparse native ops could not be registered: " + registration.error).c_str());
     return nullptr;
   }
-  napi_value threads;
+  napi_value threads, abiVersion, registeredOps;
   if (!SetString(env, exports, "matMulOp", tfjs_blocksparse::kMatMulOpName) ||
       !SetString(env, exports, "sampledMatMulOp", tfjs_blocksparse::kSampledMatMulOpName) ||
       !SetString(env, exports, "lstmStepOp", tfjs_blocksparse::kLSTMStepOpName) ||
@@ -43,7 +52,11 @@ napi_value Init(napi_env env, napi_value exports) {
       !SetString(env, exports, "attentionBackwardOp", tfjs_blocksparse::kAttentionBackwardOpName) ||
       !SetString(env, exports, "instructionSet", tfjs_blocksparse::InstructionSet()) ||
       napi_create_int32(env, tfjs_blocksparse::NumThreads(), &threads) != napi_ok ||
-      napi_set_named_property(env, exports, "numThreads", threads) != napi_ok) {
+      napi_set_named_property(env, exports, "numThreads", threads) != napi_ok ||
+      napi_create_uint32(env, tfjs_blocksparse::kOpAbiVersion, &abiVersion) != napi_ok ||
+      napi_set_named_property(env, exports, "opAbiVersion", abiVersion) != napi_ok ||
+      napi_get_boolean(env, registration.registeredHere, &registeredOps) != napi_ok ||
+      napi_set_named_property(env, exports, "registeredOps", registeredOps) != napi_ok) {
     napi_throw_error(env, nullptr, "tfjs-blocksparse native addon: could not build its exports");
     return nullptr;
   }

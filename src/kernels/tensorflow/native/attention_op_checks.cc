@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "tensorflow/c/tf_status.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 namespace {

@@ -10,7 +10,7 @@
 
 #include "block_products.h"
 #include "kernel_call.h"
-#include "tensorflow/c/kernels.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 

@@ -6,7 +6,7 @@
 #include "attention_blocks.h"
 #include "attention_op_checks.h"
 #include "kernel_call.h"
-#include "tensorflow/c/kernels.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 namespace {

@@ -1,15 +1,23 @@
-# Built by scripts/build-native.sh, which passes the directories of
-# libtensorflow and its C API headers:
-#   node-gyp rebuild -- -Dtf_lib_dir=... -Dtf_include_dir=...
+# Built by scripts/build-native.sh, which passes the directory of the
+# libtensorflow_framework that tfjs-node loads:
+#   node-gyp rebuild -- -Dtf_lib_dir=...
+# No TensorFlow headers: tf_c_api.h declares the C API the addon uses.
+# scripts/build-prebuilt.sh builds the same sources for the npm package with
+# Zig; keep its flags in step with these.
 {
   'variables': {
     'tf_lib_dir%': '',
-    'tf_include_dir%': '',
   },
   'target_defaults': {
-    'cflags_cc': ['-std=c++17', '-O3', '-Wall', '-Wno-psabi'],
+    # Node-API 1 covers every call; NODE_GYP_MODULE_NAME comes from node-gyp.
+    'defines': ['NAPI_VERSION=1'],
+    'cflags_cc': ['-std=c++17', '-O3', '-Wall', '-Wno-psabi', '-fvisibility=hidden'],
     'cflags_cc!': ['-std=gnu++17', '-std=gnu++20', '-O2'],
-    'include_dirs': ['<(tf_include_dir)'],
+    'xcode_settings': {
+      'CLANG_CXX_LANGUAGE_STANDARD': 'c++17',
+      'GCC_OPTIMIZATION_LEVEL': '3',
+      'GCC_SYMBOLS_PRIVATE_EXTERN': 'YES',
+    },
   },
   'targets': [
     {
@@ -18,6 +26,7 @@
         'addon.cc',
         'op_kernels.cc',
         'op_registration.cc',
+        'process_registration.cc',
         'kernel_call.cc',
         'lstm_step_ops.cc',
         'attention_op_checks.cc',
@@ -28,14 +37,27 @@
         'thread_pool.cc',
         'output_buffers.cc',
       ],
-      'libraries': [
-        '-L<(tf_lib_dir)',
-        '-l:libtensorflow_framework.so.2',
-        '-Wl,-rpath,<(tf_lib_dir)',
-        '-pthread',
-      ],
       'conditions': [
         ['target_arch=="x64"', {'dependencies': ['block_products_avx2', 'block_products_avx512']}],
+        ['OS=="mac"', {
+          # Not built or tested on macOS by this project's CI.
+          'libraries': [
+            '<(tf_lib_dir)/libtensorflow_framework.2.dylib',
+            '-Wl,-rpath,<(tf_lib_dir)',
+          ],
+        }, {
+          'libraries': [
+            '-L<(tf_lib_dir)',
+            '-l:libtensorflow_framework.so.2',
+            '-Wl,-rpath,<(tf_lib_dir)',
+            # TensorFlow keeps pointers to the kernels: never unmap them
+            # (Node may dlclose an addon a worker thread loaded).
+            '-Wl,-z,nodelete',
+            # dlopen/dlsym (process_registration.cc) live in libdl before glibc 2.34.
+            '-ldl',
+            '-pthread',
+          ],
+        }],
       ],
     },
   ],
@@ -48,6 +70,7 @@
           'type': 'static_library',
           'sources': ['block_products_avx2.cc'],
           'cflags_cc': ['-mavx2', '-mfma', '-fPIC'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma']},
         },
         {
           # The same with AVX-512 F and VL: 32 vector registers.
@@ -55,6 +78,7 @@
           'type': 'static_library',
           'sources': ['block_products_avx512.cc'],
           'cflags_cc': ['-mavx2', '-mfma', '-mavx512f', '-mavx512vl', '-fPIC'],
+          'xcode_settings': {'OTHER_CPLUSPLUSFLAGS': ['-mavx2', '-mfma', '-mavx512f', '-mavx512vl']},
         },
       ],
     }],

@@ -112,7 +112,12 @@ void PanelTile(const float* panel, const float* blocks, int b, int j0,
     const float* w = blocks + (block ? block[e] : e) * blockFloats + j0;
     for (int p = 0; p < b; ++p, a += MR, w += b) tile.Add(a, w);
   }
-  for (int r = 0; r < rowsValid; ++r) {
+  // A constant trip count, unrolled: indexed by a variable, acc would live
+  // in memory (clang then spilled it in the loop above).
+#pragma GCC unroll 16
+  for (int r = 0; r < MR; ++r) {
+    if (r >= rowsValid) break;
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       float* to = y + r * ldy + j0 + v * kLanes;
       stream ? StoreStreaming(to, tile.acc[r][v]) : Store(to, tile.acc[r][v]);
@@ -500,7 +505,9 @@ void StripAccumulate(const float* strip, const float* w, int b, float* sums) {
     for (int v = 0; v < kStripVectors; ++v) tile.acc[r][v] = Load(sums + r * kStripWidth + v * kLanes);
   }
   for (int p = 0; p < b; ++p, strip += kStripWidth) tile.AddStrided(w + p, b, strip);
+#pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
     for (int v = 0; v < kStripVectors; ++v) Store(sums + r * kStripWidth + v * kLanes, tile.acc[r][v]);
   }
 }
@@ -595,7 +602,9 @@ void SampledTile(const float* a, int64_t lda, const float* c, int64_t ldc, int b
                  int64_t depth, float* out, bool accumulate) {
   RegisterTile<MR, NV> tile;
   for (int64_t m = 0; m < depth; ++m, a += lda, c += ldc) tile.Add(a, c);
+#pragma GCC unroll 16
   for (int r = 0; r < MR; ++r) {
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       float* o = out + r * b + v * kLanes;
       Store(o, accumulate ? Load(o) + tile.acc[r][v] : tile.acc[r][v]);

@@ -7,7 +7,7 @@
 #include "attention_op_checks.h"
 #include "kernel_call.h"
 #include "output_buffers.h"
-#include "tensorflow/c/kernels.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 namespace {

@@ -9,9 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "tensorflow/c/kernels.h"
-#include "tensorflow/c/tf_status.h"
-#include "tensorflow/c/tf_tensor.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 

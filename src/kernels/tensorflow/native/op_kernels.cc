@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "attention_ops.h"
 #include "block_products.h"
@@ -9,9 +10,7 @@
 #include "kernel_call.h"
 #include "lstm_step_ops.h"
 #include "op_registration.h"
-#include "tensorflow/c/kernels.h"
-#include "tensorflow/c/tf_status.h"
-#include "tensorflow/c/tf_tensor.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 namespace {
@@ -154,22 +153,43 @@ const OpSpec kSampledOp = {
     &CreateSampled, &ComputeSampled, &DeleteKernel<int32_t>,
 };
 
+// FNV-1a over the ops' definition strings, in order: two copies whose ops
+// differ in a name, input, output or attr get different signatures.
+uint64_t Signature(const std::vector<const OpSpec*>& specs) {
+  uint64_t hash = 14695981039346656037ull;
+  auto add = [&hash](const char* text) {
+    for (const char* c = text; ; ++c) {
+      hash = (hash ^ static_cast<unsigned char>(*c)) * 1099511628211ull;
+      if (*c == '\0') break;  // the terminator separates strings
+    }
+  };
+  for (const OpSpec* spec : specs) {
+    add(spec->name);
+    for (const auto* list : {&spec->inputs, &spec->outputs, &spec->attrs}) {
+      for (const char* text : *list) add(text);
+      add("|");
+    }
+  }
+  return hash;
+}
+
 }  // namespace
 
-std::string RegisterOpsAndKernels() {
-  // Registering an op name twice is an error in TensorFlow; a second load of
-  // this library in the same process reuses the first registration.
-  static const std::string error = [] {
-    for (const OpSpec* spec : {&kMatMulOp, &kSampledOp, &LSTMStepOpSpec(),
-                               &LSTMStepBackwardOpSpec(), &SDDOpSpec(), &SoftmaxOpSpec(),
-                               &SoftmaxBackwardOpSpec(), &DSDOpSpec(), &AttentionOpSpec(),
-                               &AttentionBackwardOpSpec()}) {
-      std::string e = Register(*spec);
-      if (!e.empty()) return e;
-    }
-    return std::string();
+const RegistrationResult& RegisterOpsAndKernels() {
+  static const RegistrationResult result = [] {
+    const std::vector<const OpSpec*> specs = {
+        &kMatMulOp,    &kSampledOp,      &LSTMStepOpSpec(),         &LSTMStepBackwardOpSpec(),
+        &SDDOpSpec(),  &SoftmaxOpSpec(), &SoftmaxBackwardOpSpec(),  &DSDOpSpec(),
+        &AttentionOpSpec(), &AttentionBackwardOpSpec()};
+    return RegisterOncePerProcess(kOpAbiVersion, Signature(specs), [&specs] {
+      for (const OpSpec* spec : specs) {
+        std::string e = Register(*spec);
+        if (!e.empty()) return e;
+      }
+      return std::string();
+    });
   }();
-  return error;
+  return result;
 }
 
 }  // namespace tfjs_blocksparse

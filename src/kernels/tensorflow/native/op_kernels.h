@@ -1,13 +1,21 @@
 // Registers the block-sparse ops and their CPU kernels with the TensorFlow
-// runtime of this process, through TensorFlow's C kernel API
-// (tensorflow/c/ops.h, tensorflow/c/kernels.h): no TensorFlow C++ symbols,
-// so one build works against any libtensorflow 2.x that exports that API.
+// runtime of this process, through TensorFlow's C kernel API (declared in
+// tf_c_api.h): no TensorFlow C++ symbols, so one build works against any
+// libtensorflow 2.x from 2.9.1 on.
 #ifndef TFJS_BLOCKSPARSE_OP_KERNELS_H_
 #define TFJS_BLOCKSPARSE_OP_KERNELS_H_
 
-#include <string>
+#include <cstdint>
+
+#include "process_registration.h"
 
 namespace tfjs_blocksparse {
+
+// Another copy of this addon in the same process reuses the ops this one
+// registered only when both have the same version here and the same op
+// definitions. Bump it when an op keeps its definition strings but changes
+// what it computes or expects (a table's layout, an output's meaning).
+constexpr uint32_t kOpAbiVersion = 1;
 
 // y = x . W or x . W^T (attr transpose_w), W given by its nonzero blocks
 // and the lookup table of the output groups:
@@ -21,9 +29,10 @@ constexpr char kSampledMatMulOpName[] = "TfjsBlockSparseSampledMatMul";
 
 // The LSTM step ops are in lstm_step_ops.h, the attention ops in attention_ops.h.
 
-// Registers all the ops and kernels once per process. Returns "" on success,
-// else TensorFlow's error message.
-std::string RegisterOpsAndKernels();
+// Registers all the ops and kernels once per process (process_registration.h),
+// or finds them registered by another copy of this addon; the first call's
+// result is kept.
+const RegistrationResult& RegisterOpsAndKernels();
 
 }  // namespace tfjs_blocksparse
 

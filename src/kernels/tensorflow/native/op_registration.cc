@@ -1,7 +1,6 @@
 #include "op_registration.h"
 
-#include "tensorflow/c/ops.h"
-#include "tensorflow/c/tf_status.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 namespace {

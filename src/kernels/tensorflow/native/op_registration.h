@@ -1,12 +1,12 @@
 // One op and its CPU kernel, described as TensorFlow's op definition strings
-// and registered through the C API (tensorflow/c/ops.h, tensorflow/c/kernels.h).
+// and registered through TensorFlow's C API (declared in tf_c_api.h).
 #ifndef TFJS_BLOCKSPARSE_OP_REGISTRATION_H_
 #define TFJS_BLOCKSPARSE_OP_REGISTRATION_H_
 
 #include <string>
 #include <vector>
 
-#include "tensorflow/c/kernels.h"
+#include "tf_c_api.h"
 
 namespace tfjs_blocksparse {
 

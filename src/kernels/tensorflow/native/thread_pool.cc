@@ -1,6 +1,8 @@
 #include "thread_pool.h"
 
+#ifdef __linux__
 #include <sched.h>
+#endif
 
 #include <atomic>
 #include <condition_variable>
@@ -18,11 +20,15 @@ int DetectThreads() {
     int n = std::atoi(env);
     if (n >= 1) return n;
   }
+#ifdef __linux__
+  // The cores this process may run on (taskset, cgroups' cpusets), which
+  // hardware_concurrency does not see.
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof(set), &set) == 0) {
     int n = CPU_COUNT(&set);
     if (n >= 1) return n;
   }
+#endif
   unsigned n = std::thread::hardware_concurrency();
   return n >= 1 ? static_cast<int>(n) : 1;
 }
@@ -141,13 +147,18 @@ class Pool {
 Pool& GetPool() {
   // Leaked on purpose: joining workers during static destruction at process
   // exit can deadlock with TensorFlow's own teardown.
-  static Pool* pool = new Pool(DetectThreads());
+  static Pool* pool = new Pool(NumThreads());
   return *pool;
 }
 
 }  // namespace
 
-int NumThreads() { return GetPool().threads(); }
+// Known without starting the pool: a copy of the addon that reuses another
+// copy's ops (process_registration.h) never runs a kernel.
+int NumThreads() {
+  static const int threads = DetectThreads();
+  return threads;
+}
 
 void ParallelFor(int64_t numTasks, TaskFn body, const void* context) {
   GetPool().Run(numTasks, body, context);

@@ -9,7 +9,8 @@
 namespace tfjs_blocksparse {
 
 // Threads that run a ParallelFor, the caller included: the cores this process
-// may use (sched_getaffinity), or TFJS_BLOCKSPARSE_NUM_THREADS when set.
+// may use (sched_getaffinity on Linux, else std::thread::hardware_concurrency),
+// or TFJS_BLOCKSPARSE_NUM_THREADS when set.
 int NumThreads();
 
 // Calls body(context, task) for every task in [0, numTasks), spread over
