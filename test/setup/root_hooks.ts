@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 import '../../src/index';
 
+import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
+
 import {requestedBackend, useRequestedBackend} from './backends';
 import {checkTensorflowPathOnEveryCall, checkTensorflowPathRan, runTensorflowPath} from './tensorflow_path';
 
@@ -18,6 +20,13 @@ export const mochaHooks = {
     console.log(`    [tfjs-blocksparse tests] backend in use: ${tf.getBackend()}`);
     if (tf.getBackend() !== name) throw new Error('backend changed');
     if (name === 'tensorflow') {
+      // A run against a staged libtensorflow (npm run test:tensorflow:tf2.9) says which one it expects.
+      const libtensorflow = (tf.backend() as unknown as TFNodeBackend).binding.TF_Version;
+      console.log(`    [tfjs-blocksparse tests] libtensorflow ${libtensorflow}`);
+      const expected = process.env.TFJS_LIBTENSORFLOW_VERSION;
+      if (expected != null && libtensorflow !== expected) {
+        throw new Error(`TFJS_LIBTENSORFLOW_VERSION is ${expected}, but the backend runs libtensorflow ${libtensorflow}.`);
+      }
       checkTensorflowPathOnEveryCall();
       console.log(`    [tfjs-blocksparse tests] tensorflow kernels: the ${
           runTensorflowPath()} path, checked on every call`);
