@@ -24,9 +24,11 @@ export function toFloat32Tensor(
 }
 
 export function checkLayout(fn: string, layout: BlockLayout): void {
+  const got = layout == null ? layout : (layout as object).constructor?.name;
   checkArgument(
       layout instanceof BlockLayout, fn, 'layout', 'a BlockLayout',
-      layout == null ? layout : (layout as object).constructor?.name);
+      // Two copies of the package in one program each have their own class.
+      got === 'BlockLayout' ? 'a BlockLayout of another copy of tfjs-blocksparse' : got);
   checkArgument(
       layout.nnzBlocks > 0, fn, 'layout', 'a layout with at least one block',
       `a layout with 0 of ${layout.blockRows} x ${layout.blockCols} blocks`);

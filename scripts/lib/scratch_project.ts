@@ -59,14 +59,24 @@ export function packPackage(): string {
 export function createScratchProject(installCommand: string, extraPackages: string[] = []): ScratchProject {
   const tarball = packPackage();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tfbs-packaging-'));
+  // tfjs-node's install script downloads libtensorflow from a host this
+  // machine cannot reach; stageTensorflow() gives it one instead. npm 11
+  // reads allowScripts (as this checkout's package.json does).
+  const allowScripts = {'@tensorflow/tfjs-node': false, '@tensorflow/tfjs-node-gpu': false};
   fs.writeFileSync(path.join(dir, 'package.json'),
-                   JSON.stringify({name: 'tfbs-packaging-scratch', version: '0.0.0', private: true}, null, 2));
+                   JSON.stringify({name: 'tfbs-packaging-scratch', version: '0.0.0', private: true, allowScripts},
+                                  null, 2));
   const [npm, install, ...packages] = installCommand.trim().split(/\s+/);
   if (npm !== 'npm' || install !== 'install' || !packages.includes(PACKAGE_NAME)) {
     throw new Error(`The install command should be 'npm install ${PACKAGE_NAME} ...', but got '${installCommand}'.`);
   }
   const toInstall = [...packages.map(name => name === PACKAGE_NAME ? tarball : name), ...extraPackages];
-  runIn(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...toInstall]);
+  try {
+    runIn(dir, 'npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...toInstall]);
+  } catch (error) {
+    fs.rmSync(dir, {recursive: true, force: true});
+    throw error;
+  }
   return {
     dir,
     tarball,

@@ -91,11 +91,14 @@ for (const setup of SETUPS) {
           import(${JSON.stringify(path.join(nested, 'dist', 'tfjs-blocksparse.mjs'))}).then(second => {
             const a = first.nativeKernels(), b = second.nativeKernels();
             const tf = require('@tensorflow/tfjs-core');
-            const layout = first.balancedRandomLayout({inputSize: 64, outputSize: 96, blockSize: 32, density: 1 / 2, seed: 3});
-            const x = tf.randomNormal([5, 64], 0, 1, 'float32', 1), w = tf.randomNormal(layout.weightShape, 0, 1, 'float32', 2);
-            const dense = tf.matMul(x, first.blocksToDense(w, layout));
-            const errors = [first, second].map(copy =>
-                tf.max(tf.abs(tf.sub(copy.blockSparseMatMul(x, w, layout), dense))).dataSync()[0]);
+            const errors = [first, second].map(copy => {
+              const spec = {inputSize: 64, outputSize: 96, blockSize: 32, density: 1 / 2, seed: 3};
+              const layout = copy.balancedRandomLayout(spec);  // each copy checks for its own BlockLayout class
+              const x = tf.randomNormal([5, 64], 0, 1, 'float32', 1);
+              const w = tf.randomNormal(layout.weightShape, 0, 1, 'float32', 2);
+              const dense = tf.matMul(x, copy.blocksToDense(w, layout));
+              return tf.max(tf.abs(tf.sub(copy.blockSparseMatMul(x, w, layout), dense))).dataSync()[0];
+            });
             console.log(JSON.stringify({files: [a.file, b.file], available: [a.available, b.available], errors}));
           });`;
         fs.writeFileSync(path.join(project.dir, 'two_copies.cjs'), script);
