@@ -35,10 +35,18 @@ function gitCommit(): string {
   }
 }
 
+/** As typed: `npm run <script> -- <flags>` when npm ran it, else the ts-node command. */
+function commandLine(): string {
+  const flags = process.argv.slice(2);
+  const script = process.env.npm_lifecycle_event;
+  if (script) return [`npm run ${script}`, ...(flags.length > 0 ? ['--', ...flags] : [])].join(' ');
+  return ['npx ts-node', path.relative(ROOT, process.argv[1]), ...flags].join(' ');
+}
+
 /** Call at the start of a run: it reads the load average then. */
 export function startRunMetadata(backend: string): Omit<RunMetadata, 'versions'> {
   return {
-    command: ['npx ts-node', ...process.argv.slice(1).map(arg => path.relative(ROOT, arg) || arg)].join(' '),
+    command: commandLine(),
     commit: gitCommit(),
     date: new Date().toISOString(),
     cpu: os.cpus()[0]?.model ?? 'unknown',
