@@ -11,6 +11,8 @@ import * as path from 'path';
 
 import {BUILT_FROM_SOURCE_PATH, NATIVE_SOURCES_PATH} from '../kernels/tensorflow/native_addon';
 
+import {packageRoot} from './package_root';
+
 export interface BuildNativeOptions {
   /** A package name or a directory; default: the tfjs-node or tfjs-node-gpu that resolves. */
   tfjsNode?: string;
@@ -23,17 +25,6 @@ const FRAMEWORK_LIBRARY: {[platform: string]: string} = {
   darwin: 'libtensorflow_framework.2.dylib',
   win32: 'tensorflow.lib',
 };
-
-/** The package root: this file lies in dist/src/cli (or src/cli in a checkout). */
-function packageRoot(): string {
-  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === 'tfjs-blocksparse') {
-      return dir;
-    }
-  }
-  throw new Error(`no tfjs-blocksparse package.json above ${__dirname}`);
-}
 
 function findTfjsNode(option: string|undefined, root: string): string {
   if (option != null && fs.existsSync(path.join(option, 'package.json'))) return path.resolve(option);

@@ -12,9 +12,9 @@
  *       Loads tfjs-node and prints what `tfbs.nativeKernels()` reports.
  */
 import {execFileSync} from 'child_process';
-import * as path from 'path';
 
 import {buildNative, BuildNativeOptions} from './build_native';
+import {packageRoot} from './package_root';
 
 const USAGE = `Usage: npx tfjs-blocksparse <command>
 Commands:
@@ -37,7 +37,7 @@ function parseBuildOptions(args: string[]): BuildNativeOptions {
 }
 
 function info(): void {
-  const root = path.resolve(__dirname, '../../..');
+  const root = packageRoot();
   const script = `
     const tfjsNode = process.argv[1];
     require(tfjsNode);

@@ -109,6 +109,12 @@ for (const setup of SETUPS) {
         for (const error of result.errors) expect(error).to.be.below(1e-4);
       });
 
+      it('say what runs with `npx tfjs-blocksparse info`', () => {
+        const info = JSON.parse(project.run('npx', ['--no-install', 'tfjs-blocksparse', 'info']));
+        expect(info).to.include({available: true, source: 'prebuilt'});
+        expect(fs.realpathSync(info.file)).to.equal(fs.realpathSync(prebuilt));
+      });
+
       it('build from the shipped sources with `npx tfjs-blocksparse build-native`, and prefer that build', () => {
         project.run('npx', ['--no-install', 'tfjs-blocksparse', 'build-native']);
         const built = path.join(project.installed, BUILT_FROM_SOURCE_PATH);
