@@ -154,7 +154,7 @@ EOF
 
 # The same per-file instruction sets as binding.gyp: baseline x86-64 for
 # all but the two files called after a CPUID check.
-CXXFLAGS=(-target "$TARGET" -std=c++17 -O3 -fPIC -fvisibility=hidden -Wall -Wno-psabi
+CXXFLAGS=(-target "$TARGET" -std=c++17 -O3 -fPIC -fvisibility=hidden -ffunction-sections -fdata-sections -Wall -Wno-psabi
           -DNAPI_VERSION=1 -DNODE_GYP_MODULE_NAME=tfjs_blocksparse_native
           -isystem "$NODE_API_DIR")
 isa_flags() {
@@ -203,7 +203,7 @@ wait
 mkdir -p "$OUT_DIR"
 "$ZIG" c++ -target "$TARGET" -shared -fPIC -s -o "$WORK/$NAME" "$WORK"/obj/*.o \
   "$WORK/stub/libtensorflow_framework.so.2" \
-  -Wl,--version-script="$WORK/exports.map" -Wl,-z,nodelete -Wl,--as-needed
+  -Wl,--version-script="$WORK/exports.map" -Wl,-z,nodelete -Wl,--as-needed -Wl,--gc-sections
 mv -f "$WORK/$NAME" "$OUT"
 rm -rf "$WORK"
 

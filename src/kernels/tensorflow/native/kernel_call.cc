@@ -64,11 +64,12 @@ bool KernelCall::FailWith(TF_Code code, const std::string& message) {
 }
 
 std::string ShapeOf(const TF_Tensor* t) {
-  std::ostringstream out;
-  out << '[';
-  for (int i = 0; i < TF_NumDims(t); ++i) out << (i ? "," : "") << TF_Dim(t, i);
-  out << ']';
-  return out.str();
+  std::string out = "[";
+  for (int i = 0; i < TF_NumDims(t); ++i) {
+    if (i > 0) out += ',';
+    AppendPart(out, TF_Dim(t, i));
+  }
+  return out + ']';
 }
 
 bool CheckRank(KernelCall& call, const TF_Tensor* t, const char* name, int rank) {

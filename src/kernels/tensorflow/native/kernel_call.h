@@ -5,8 +5,9 @@
 #define TFJS_BLOCKSPARSE_KERNEL_CALL_H_
 
 #include <cstdint>
-#include <sstream>
+#include <cstdio>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "tf_c_api.h"
@@ -14,6 +15,20 @@
 namespace tfjs_blocksparse {
 
 // Owns the input and output tensors and the status of one Compute call.
+// The parts of a message, appended as an ostream would print them, without
+// iostreams (which would add most of a C++ runtime's size to the addon).
+inline void AppendPart(std::string& out, const std::string& part) { out += part; }
+inline void AppendPart(std::string& out, const char* part) { out += part; }
+inline void AppendPart(std::string& out, char part) { out += part; }
+template <typename T, std::enable_if_t<std::is_integral_v<T>, int> = 0>
+void AppendPart(std::string& out, T part) { out += std::to_string(part); }
+template <typename T, std::enable_if_t<std::is_floating_point_v<T>, int> = 0>
+void AppendPart(std::string& out, T part) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", static_cast<double>(part));  // ostream's default format
+  out += text;
+}
+
 class KernelCall {
  public:
   KernelCall(TF_OpKernelContext* ctx, const char* opName);
@@ -35,9 +50,9 @@ class KernelCall {
   // another. Always returns false.
   template <typename... Parts>
   bool Fail(const Parts&... parts) {
-    std::ostringstream message;
-    (message << ... << parts);
-    return FailWith(TF_INVALID_ARGUMENT, message.str());
+    std::string message;
+    (AppendPart(message, parts), ...);
+    return FailWith(TF_INVALID_ARGUMENT, message);
   }
 
   bool FailWith(TF_Code code, const std::string& message);
