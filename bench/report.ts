@@ -37,7 +37,7 @@ function readJson<T>(file: string): T {
 }
 
 /** The installed package on tfjs-node (bench/installed.ts). */
-function installedTensorflowTable(): string {
+function installedTensorflowTable(into: string): string {
   const file = 'docs/bench/installed-tensorflow.json';
   const {metadata, settings, rows} = readJson<InstalledResults>(file);
   const lines = [
@@ -53,13 +53,14 @@ function installedTensorflowTable(): string {
             metadata.versions.libtensorflow}, its prebuilt kernels (${metadata.instructionSet}, ${
             metadata.threads} threads); ${metadata.cpu}, ${metadata.cores} cores, load ${
             metadata.loadAverageAtStart} at the start, ${metadata.date.slice(0, 10)}, commit ${
-            metadata.commit}. Data: [${path.basename(file)}](${file}).`,
+            metadata.commit}. Data: [${path.basename(file)}](${path.relative(path.dirname(into), file)}).`,
   ];
   return lines.join('\n');
 }
 
-const GENERATORS: {[name: string]: {files: string[], generate: () => string}} = {
-  'installed-tensorflow': {files: ['README.md'], generate: installedTensorflowTable},
+/** Each block's files, and what fills it in a given file (links are relative to it). */
+const GENERATORS: {[name: string]: {files: string[], generate: (into: string) => string}} = {
+  'installed-tensorflow': {files: ['README.md', 'docs/performance.md'], generate: installedTensorflowTable},
 };
 
 /** `text` with every block of `name` refilled; throws when the markers are missing. */
@@ -77,8 +78,8 @@ function refill(text: string, file: string, name: string, body: string): string 
 export function report(check: boolean): string[] {
   const stale: string[] = [];
   for (const [name, {files, generate}] of Object.entries(GENERATORS)) {
-    const body = generate();
     for (const file of files) {
+      const body = generate(file);
       const full = path.join(ROOT, file);
       const text = fs.readFileSync(full, 'utf8');
       const updated = refill(text, file, name, body);
