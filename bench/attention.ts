@@ -44,6 +44,8 @@ import {localStridedLayout} from './attention_layout';
 import {formatDensity} from './products';
 import {peakMemoryOf} from './peak_memory';
 import {logLogPlot, Series} from './svg_plot';
+import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
+import {runMetadata} from './run_metadata';
 import {median} from './timing';
 import {withDeviceErrors} from './webgpu_errors';
 
@@ -191,31 +193,19 @@ async function firstRuns(contender: Contender, timeLimitMs: number): Promise<Con
   };
 }
 
-/** Interleaved pairs, alternating which side goes first; only the sparse side when dense was skipped. */
+/** Interleaved pairs (interleaved_pairs.ts); only the sparse side when dense was skipped. */
 async function timePairs(sparse: Contender, dense: Contender|undefined, pairs: number,
                          sparseResult: ContenderResult, denseResult: ContenderResult): Promise<number[]> {
-  const ratios: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    let d = NaN, s: number;
-    if (dense && i % 2 === 0) {
-      d = await timeOnce(dense.gradients);
-      s = await timeOnce(sparse.gradients);
-    } else {
-      s = await timeOnce(sparse.gradients);
-      if (dense) d = await timeOnce(dense.gradients);
-    }
-    sparseResult.samplesMs.push(s);
-    if (dense) {
-      denseResult.samplesMs.push(d);
-      ratios.push(d / s);
-    }
-  }
+  const samples = await timeInterleavedPairs(dense && (() => timeOnce(dense.gradients)),
+                                             () => timeOnce(sparse.gradients), pairs);
+  sparseResult.samplesMs.push(...samples.sparseMs);
+  denseResult.samplesMs.push(...samples.denseMs);
   for (const result of [sparseResult, denseResult]) {
     if (result.samplesMs.length === 0) continue;
     result.msMin = Math.min(...result.samplesMs);
     result.msMedian = median(result.samplesMs);
   }
-  return ratios;
+  return dense ? pairRatios(samples.denseMs, samples.sparseMs).ratios : [];
 }
 
 /**
@@ -406,7 +396,8 @@ async function main() {
   };
   const pairs = parseNumber(flags.pairs ?? (quick ? '1' : '5'), '--pairs');
   const scalingPairs = parseNumber(flags['scaling-pairs'] ?? (quick ? '1' : '3'), '--scaling-pairs');
-  const loadAtStart = os.loadavg()[0];
+  const metadata = runMetadata(backend);
+  const loadAtStart = metadata.loadAverageAtStart;
   const tensorsAtStart = tf.memory().numTensors;
   console.log(`Attention forward + backward on '${backend}', ${os.cpus().length} cores, load average ${
       loadAtStart.toFixed(2)}${loadAtStart >= 1 ? ' (busy: repeat below 1 before quoting)' : ''}`);
@@ -428,8 +419,7 @@ async function main() {
   const loadAtEnd = os.loadavg()[0];
   console.log(`load average ${loadAtEnd.toFixed(2)} at the end`);
   writeResults(flags.out, backend, {
-    backend, date: new Date().toISOString(), cores: os.cpus().length,
-    loadAverage: {start: loadAtStart, end: loadAtEnd}, settings, pairs, scalingPairs, speed, scaling, targets,
+    metadata, loadAverageAtEnd: loadAtEnd, settings, pairs, scalingPairs, speed, scaling, targets,
   }, scaling);
   const leaked = tf.memory().numTensors - tensorsAtStart;
   if (leaked !== 0) throw new Error(`the benchmark leaked ${leaked} tensors (expected 0).`);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:lstm -- --backend tensorflow`: one training step (forward,
  * backward, Adam) of a blockSparseLSTM against tf.layers.lstm, on one
- * backend in one run, timed in interleaved pairs (sparse, then dense) so
+ * backend in one run, timed in interleaved pairs (interleaved_pairs.ts) so
  * both see the same machine load. Prints the min and median of the pairs
  * and their ratio against the target, writes
  * <out>/lstm-<backend>[-<label>].json and an SVG of every pair.
@@ -26,6 +26,8 @@ import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
 import {logLogPlot} from './svg_plot';
+import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
+import {runMetadata} from './run_metadata';
 import {median} from './timing';
 
 // --dense-hidden defaults to --hidden, --input to the hidden size and
@@ -67,7 +69,8 @@ async function main() {
   const steps = parseNumber(flags.steps, '--steps');
   const input = flags.input == null ? hidden : parseNumber(flags.input, '--input');
   const pairs = parseNumber(flags.pairs, '--pairs');
-  const load = fs.existsSync('/proc/loadavg') ? fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0] : 'n/a';
+  const metadata = runMetadata(backend);
+  const load = metadata.loadAverageAtStart;
   const x = tf.randomNormal([batch, steps, input]);
 
   const sparse: Contender = {
@@ -89,17 +92,14 @@ async function main() {
   // Warm-up: shaders, tables, optimizer slots.
   await stepMs(sparse, x);
   await stepMs(dense, x);
-  const sparseMs: number[] = [], denseMs: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    sparseMs.push(await stepMs(sparse, x));
-    denseMs.push(await stepMs(dense, x));
-  }
-  const ratios = sparseMs.map((s, i) => s / denseMs[i]);
+  const {sparseMs, denseMs} =
+      await timeInterleavedPairs(() => stepMs(dense, x), () => stepMs(sparse, x), pairs);
+  const ratios = pairRatios(sparseMs, denseMs).ratios;
   const sameHidden = denseHidden === hidden;
   const targetRatio = sameHidden ? density + 0.1 : 1;
   const ratio = median(ratios);
   const row = {
-    backend, loadAverageAtStart: Number(load), hidden, denseHidden, density, kernelDensity, blockSize, batch, steps,
+    metadata, hidden, denseHidden, density, kernelDensity, blockSize, batch, steps,
     input, pairs, sparseMs, denseMs,
     sparseMinMs: Math.min(...sparseMs), sparseMedianMs: median(sparseMs),
     denseMinMs: Math.min(...denseMs), denseMedianMs: median(denseMs),

@@ -22,6 +22,7 @@ import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
 import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
+import {RunMetadata, runMetadata} from './run_metadata';
 import {logLogPlot, Series} from './svg_plot';
 import {timeOp, TimingOptions} from './timing';
 
@@ -65,6 +66,7 @@ async function main() {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
   const backend = await startCommandBackend(flags.backend);
   if (backend === undefined) return;  // a child process ran the command (TensorFlow's log lines filtered)
+  const metadata = runMetadata(backend);
   const quick = flags.quick;
   const ms = parseNumberList(flags.m ?? (quick ? '256' : '32,256,2048'), '--m');
   const blockSizes = parseNumberList(flags.b ?? (quick ? '32' : '8,16,32,64'), '--b');
@@ -128,7 +130,7 @@ async function main() {
       tf.dispose([x, dy, wDense]);
     }
   }
-  writeResults(outDir, backend, rows);
+  writeResults(outDir, backend, rows, metadata);
 }
 
 let headerPrinted = false;
@@ -149,10 +151,10 @@ function printRows(rows: BenchRow[]) {
   }
 }
 
-function writeResults(outDir: string, backend: string, rows: BenchRow[]) {
+function writeResults(outDir: string, backend: string, rows: BenchRow[], metadata: RunMetadata) {
   fs.mkdirSync(outDir, {recursive: true});
   const jsonPath = path.join(outDir, `matmul-${backend}.json`);
-  fs.writeFileSync(jsonPath, JSON.stringify({backend, date: new Date().toISOString(), tfjsVersion: tf.version.tfjs, rows}, null, 1));
+  fs.writeFileSync(jsonPath, JSON.stringify({metadata, rows}, null, 1));
   const series: Series[] = [];
   const forward = rows.filter(r => r.product === 'forward');
   const keys = [...new Set(forward.map(r => `b=${r.blockSize} M=${r.M} ${r.K}x${r.N}`))];

@@ -31,6 +31,8 @@ import * as tfbs from '../src/index';
 import {FORWARD_BASELINES} from './baselines';
 import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
 import {logLogPlot, Series} from './svg_plot';
+import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
+import {RunMetadata, runMetadata} from './run_metadata';
 import {median, timeCalls, timeOnce} from './timing';
 
 interface PairedRow extends MeasuredCase {
@@ -66,7 +68,8 @@ async function main() {
   }
   const pairs = parseNumber(flags.pairs, '--pairs');
   const calls = parseNumber(flags.calls, '--calls');
-  const load = os.loadavg()[0];
+  const metadata = runMetadata(backend);
+  const load = metadata.loadAverageAtStart;
   console.log(`Paired timing on '${backend}', ${os.cpus().length} cores, load average ${
       load.toFixed(2)}${load >= 1 ? ' (busy: repeat below 1 before quoting)' : ''}; K=${K} N=${
       N}; min and median over ${pairs} (dense, sparse) pairs${
@@ -122,7 +125,7 @@ async function main() {
     }
     tf.dispose([x, dy, wDense]);
   }
-  writeResults(flags.out, backend, rows, load, calls);
+  writeResults(flags.out, backend, rows, metadata, calls);
 }
 
 function makeLayout(kind: string, K: number, N: number, blockSize: number, density: number) {
@@ -143,29 +146,17 @@ async function timePairs(
     pairs: number, calls: number) {
   await timeOnce(sparse);  // builds and uploads lookup tables
   if (baseline) await timeOnce(baseline);
-  const denseMs: number[] = [], sparseMs: number[] = [], ratios: number[] = [],
-        baselineRatios: number[] = [];
-  for (let i = 0; i < pairs; i++) {
-    // Alternate the order so neither side always runs on a cooler cache.
-    let d: number, s: number;
-    if (i % 2 === 0) {
-      d = await timeCalls(dense, calls);
-      s = await timeCalls(sparse, calls);
-    } else {
-      s = await timeCalls(sparse, calls);
-      d = await timeCalls(dense, calls);
-    }
-    denseMs.push(d);
-    sparseMs.push(s);
-    ratios.push(d / s);
-    if (baseline) baselineRatios.push((await timeCalls(baseline, calls)) / s);
-  }
+  const baselineMs: number[] = [];
+  const samples = await timeInterleavedPairs(
+      () => timeCalls(dense, calls), () => timeCalls(sparse, calls), pairs,
+      async () => { if (baseline) baselineMs.push(await timeCalls(baseline, calls)); });
+  const speedup = pairRatios(samples.denseMs, samples.sparseMs);
   return {
-    denseMs: median(denseMs),
-    sparseMs: median(sparseMs),
-    speedupMin: Math.min(...ratios),
-    speedupMedian: median(ratios),
-    baselineRatio: baseline ? median(baselineRatios) : undefined,
+    denseMs: median(samples.denseMs),
+    sparseMs: median(samples.sparseMs),
+    speedupMin: speedup.min,
+    speedupMedian: speedup.median,
+    baselineRatio: baseline ? pairRatios(baselineMs, samples.sparseMs).median : undefined,
   };
 }
 
@@ -181,10 +172,10 @@ function printRow(r: PairedRow, withBaseline: boolean): void {
 }
 
 function writeResults(
-    outDir: string, backend: string, rows: PairedRow[], load: number, calls: number): void {
+    outDir: string, backend: string, rows: PairedRow[], metadata: RunMetadata, calls: number): void {
   fs.mkdirSync(outDir, {recursive: true});
   const json = path.join(outDir, `paired-${backend}.json`);
-  fs.writeFileSync(json, JSON.stringify({backend, loadAverage: load, cores: os.cpus().length, callsPerSample: calls, rows}, null, 2));
+  fs.writeFileSync(json, JSON.stringify({metadata, callsPerSample: calls, rows}, null, 2));
   const series: Series[] = [];
   for (const product of PRODUCTS) {
     for (const b of [...new Set(rows.map(r => r.blockSize))]) {

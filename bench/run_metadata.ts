@@ -6,6 +6,9 @@
 import {execFileSync} from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+
+import * as tfbs from '../src/index';
 
 export interface RunMetadata {
   command: string;
@@ -54,4 +57,30 @@ export function startRunMetadata(backend: string): Omit<RunMetadata, 'versions'>
     loadAverageAtStart: Number(os.loadavg()[0].toFixed(2)),
     backend,
   };
+}
+
+/** The libraries of the backend in use, and the native kernels where they run. */
+function backendVersions(backend: string): Pick<RunMetadata, 'versions'|'instructionSet'|'threads'> {
+  const versions: {[name: string]: string} = {
+    tfjsBlocksparse: tfbs.version, tfjs: tf.version.tfjs, node: process.versions.node,
+  };
+  if (backend === 'tensorflow') {
+    versions.libtensorflow = (tf.backend() as unknown as {binding: {TF_Version: string}}).binding.TF_Version;
+    const native = tfbs.nativeKernels();
+    return {versions, instructionSet: native.instructionSet, threads: native.threads};
+  }
+  if (backend === 'webgpu') {
+    // tfjs keeps the adapter's vendor and architecture in private fields of its AdapterInfo.
+    const info = (tf.backend() as unknown as {adapterInfo?: {vendor?: string, architecture?: string}}).adapterInfo;
+    versions.webgpuAdapter = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown';
+  }
+  return {versions};
+}
+
+/**
+ * The whole record, for a benchmark run in this process on `backend`
+ * (started already); call it before timing, as it reads the load average.
+ */
+export function runMetadata(backend: string): RunMetadata {
+  return {...startRunMetadata(backend), ...backendVersions(backend)};
 }
