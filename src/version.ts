@@ -1,2 +1,2 @@
 /** Package version, kept in step with package.json. */
-export const version = '0.1.0';
+export const version = '0.2.0';
