@@ -4,7 +4,7 @@
  * epoch that does best on dev, saved with its vocabulary. The command line
  * (cli.ts), the dense-against-sparse comparison (compare.ts), the
  * equal-budget experiment (budget.ts) and the rate benchmark
- * (bench/sentiment_rates.ts) all call trainSentimentModel.
+ * (examples/sentiment/rates.ts) all call trainSentimentModel.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -16,7 +16,7 @@ import {buildWebBundle} from '../../examples/sentiment/build_web';
 import {defaultDataPath} from '../../examples/sentiment/data/node_files';
 import {startServer} from '../../examples/sentiment/serve';
 
-import {launchChromium} from './chromium';
+import {launchChromium} from '../../scripts/lib/chromium';
 
 export interface AppPageOptions {
   /** The page's folder (with main.ts); the sentiment page's when omitted. */

@@ -11,7 +11,7 @@ import {AddressInfo} from 'net';
 import * as path from 'path';
 import {Browser, Page} from 'playwright-core';
 
-import {launchChromium} from '../browser/chromium';
+import {launchChromium} from '../../scripts/lib/chromium';
 
 const CDN = 'https://cdn.jsdelivr.net/npm/';
 

@@ -10,14 +10,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import {AddressInfo} from 'net';
 
-import {buildWebBundle} from '../examples/sentiment/build_web';
-import {defaultDataPath} from '../examples/sentiment/data/node_files';
-import {startServer} from '../examples/sentiment/serve';
-import {trainSentimentModel} from '../examples/sentiment/train_model';
-import type {WindowWithApp} from '../examples/sentiment/web/app_state';
-import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
-import {startNodeBackend} from '../scripts/lib/node_backends';
-import {launchChromium} from '../test/browser/chromium';
+import {launchChromium} from '../../scripts/lib/chromium';
+import {flagSpecs, parseFlags, parseNumber} from '../../scripts/lib/command_flags';
+import {startNodeBackend} from '../../scripts/lib/node_backends';
+
+import {buildWebBundle} from './build_web';
+import {defaultDataPath} from './data/node_files';
+import {startServer} from './serve';
+import {trainSentimentModel} from './train_model';
+import type {WindowWithApp} from './web/app_state';
 
 const FLAGS = flagSpecs({
   steps: '30', hidden: '128', density: '0.25', 'block-size': '16', embedding: '32', 'batch-size': '32',
