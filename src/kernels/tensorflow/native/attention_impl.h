@@ -64,8 +64,7 @@ float* KeyPanelScratch(const SDDArgs& args) {
 // The key blocks (rows of c) of slices [first, first + count) in the panel
 // layout, at their place in `packed` (from KeyPanelScratch), packed once
 // per call for all row tasks to share: packed in each row's task, a key
-// block was transposed once per block row using it, which made the scores
-// 40% slower than the DSD products of the same size.
+// block would be transposed again for every block row that uses it.
 void PackKeyBlocks(const SDDArgs& args, int64_t first, int64_t count, float* packed) {
   const int b = args.blockSize;
   const int64_t depth = args.depth, blocksPerSlice = args.seq / b;
@@ -76,10 +75,9 @@ void PackKeyBlocks(const SDDArgs& args, int64_t first, int64_t count, float* pac
 }
 
 // pass(first, count) over the slices in passes of as few slices as give
-// at least kMinPassTasks tasks, so that a pass's operands (about 12 MB per
-// slice at S = 4096, d = 64) stay in the last-level cache from its row
-// tasks to its column tasks: 2-3% faster attention at S = 4096 with 4
-// heads than all slices in one pass.
+// at least kMinPassTasks tasks, so that a pass's operands (megabytes per
+// slice at long sequences) stay in the last-level cache from its row tasks
+// to its column tasks, where one pass over all slices would evict them.
 constexpr int64_t kMinPassTasks = 64;
 
 template <typename Pass>
@@ -205,8 +203,8 @@ void DSDGroup(const DSDArgs& args, int64_t slice, int64_t g) {
   const float* pSlice = args.p + slice * args.nnzBlocks * blockFloats;
   const float* vSlice = args.v + slice * args.seq * depth;
   float* out = args.out + (slice * args.seq + g * b) * depth;
-  // Tiles of kTileRows rows: 12 with AVX-512's 32 registers (24 sums; 2-5%
-  // faster attention than 6 at S = 4096), else 6 (12 sums); at a block's
+  // Tiles of kTileRows rows: 12 with AVX-512's 32 registers (24 sums, so
+  // each load of v serves more rows), else 6 (12 sums); at a block's
   // bottom what TileHeight leaves (8, 6 or 4 rows): b is a multiple of 8.
   auto rowsOf = [&](auto tileOf) {
     for (int i0 = 0, height; i0 < b; i0 += height) {

@@ -39,9 +39,9 @@ inline Vec Load(const float* p) { return *reinterpret_cast<const Vec*>(p); }
 inline void Store(float* p, Vec v) { *reinterpret_cast<Vec*>(p) = v; }
 
 // Stores that bypass the cache, for results too big to stay there: a plain
-// store first reads the line it writes (16 MB of reads for a 2048 x 2048
-// result, 1 ms of a 7 ms product at density 1/32). p must be 32-byte
-// aligned, and StreamFence() must follow before another thread reads.
+// store first reads the line it writes, doubling the memory traffic of a
+// result that ends up in memory anyway. p must be 32-byte aligned, and
+// StreamFence() must follow before another thread reads.
 #ifdef __AVX__
 constexpr bool kCanStream = true;
 inline void StoreStreaming(float* p, Vec v) { _mm256_stream_ps(p, (__m256)v); }
@@ -127,7 +127,7 @@ void PanelTile(const float* panel, const float* blocks, int b, int j0,
 
 // Copies this small (floats) are made by the calling thread alone: handing
 // them to the pool costs a wait for the slowest thread, and right after a
-// TensorFlow op its pool's spinning threads often hold the other core.
+// TensorFlow op its pool's spinning threads often hold the other cores.
 constexpr int64_t kSmallCopyFloats = 128 * 1024;
 bool IsSmall(int64_t floats) { return floats <= kSmallCopyFloats; }
 
@@ -202,8 +202,7 @@ inline void Transpose(const float* src, int64_t rows, int64_t cols, float* dst) 
 // packed[e] = blocks[table.block[e]] (transposed when asked), so that one
 // group's blocks lie next to each other. Unpacked, the blocks of one block
 // column sit a whole block row apart, a power-of-two stride that maps them
-// onto the same cache sets (x . W at density 1 ran at 84 instead of 130
-// GFLOP/s).
+// onto the same cache sets, where they evict each other.
 void PackBlocks(const float* blocks, const GroupTable& table, int b,
                 bool transpose, float* packed) {
   const int64_t blockFloats = static_cast<int64_t>(b) * b;
@@ -272,8 +271,8 @@ void PackPanel(const float* x, int64_t inner, int64_t valid, float* dst) {
   if (valid == MR) {
     int64_t k = 0;
 #ifdef __AVX2__
-    // Eight columns at a time: copied one float at a time, packing x was a
-    // large part of x . W at low density, where every row of x is still read.
+    // Eight columns at a time: copied one float at a time, packing x would be
+    // a large part of x . W at low density, where every row of x is still read.
     if (MR == 6) {
       for (; k + 8 <= inner; k += 8, dst += 8 * MR) PackSixRowsByEight(rowsOf, k, dst);
     } else if (MR == 4) {
@@ -336,9 +335,8 @@ void DenseSparseWith(const DenseSparseArgs& args, const TileEpilogue* epilogue) 
   const int64_t numUnits = numGroups / groupsPerUnit;
 
   // Few rows (an LSTM step): tasks of one output unit and as many rows as
-  // fit in kFewRowsTaskBytes (all 32 or 64 rows of an LSTM step's x, so
-  // each block is read once per call; at M = 64, row tasks of 48 and 16
-  // rows read each block twice and took 6% longer).
+  // fit in kFewRowsTaskBytes (all 32 or 64 rows of an LSTM step's x), so
+  // each block is read once per call rather than once per row task.
   const bool fewRows = rowTasks < kRowTasksPerThread * NumThreads();
   const int64_t fewPanelsPerTask =
       std::max<int64_t>(1, kFewRowsTaskBytes / (inner * MR * int64_t{sizeof(float)}));
@@ -360,9 +358,8 @@ void DenseSparseWith(const DenseSparseArgs& args, const TileEpilogue* epilogue) 
   }
 
   // x is copied into panels of MR rows, [panel][k][r], zero past the last
-  // row, so the micro-kernel reads it front to back. Read in place instead,
-  // x . W ran 15-20% slower at density 1/8 (rows K floats apart share
-  // cache sets).
+  // row, so the micro-kernel reads it front to back; read in place, its
+  // rows lie K floats apart and share cache sets.
   const int strips = b / (NV * kLanes);
   // Results bigger than the last-level cache share are streamed out, in
   // whole 64-byte lines only (b = 8 tiles write half lines); never when an
@@ -426,9 +423,7 @@ void DenseSparseWith(const DenseSparseArgs& args, const TileEpilogue* epilogue) 
 
 // Rows [i0, i0 + height) of a b-row block go to one register tile of up
 // to MR rows. Tiles of fewer than 4 rows hold too few sums to hide the FMA
-// latency (at b = 32 a last tile of 2 rows took 13% of the sampled
-// product's time for 6% of its work), so the last 8 rows go as 4 + 4
-// rather than 6 + 2.
+// latency, so the last 8 rows go as 4 + 4 rather than 6 + 2.
 inline int TileHeight(int MR, int b, int i0) {
   const int height = std::min(MR, b - i0), left = b - i0 - height;
   return left > 0 && left < 4 ? (b - i0) / 2 : height;
@@ -437,10 +432,9 @@ inline int TileHeight(int MR, int b, int i0) {
 // x . W^T for few rows of x (an LSTM step's dh . U^T) as y^T = W . x^T:
 // the register tiles hold MR columns of y (of one output group) by a strip
 // of rows of x, broadcast W's elements from its blocks where they lie, and
-// read x transposed, in strips as wide as a tile. So x is transposed
-// instead of W's blocks: at M = 32, K = 1024, N = 4096 and density 1/8,
-// 0.5 MB instead of 2 MB read and 2 MB written per call (x . W^T took 0.19
-// instead of 0.28 ms, timed alone in a loop). x . W gained nothing this way.
+// read x transposed, in strips as wide as a tile. So the few rows of x
+// are transposed instead of W's far larger blocks. Only for x . W^T: x . W
+// does not transpose its blocks, and gains nothing this way.
 //
 // Strip width (rows of x per tile): 32 with AVX-512's 32 registers
 // (6 x 4 sums), else 16 (6 x 2).
@@ -453,9 +447,9 @@ constexpr int kStripWidth = kStripVectors * kLanes;
 constexpr int kStripTileRows = 6;
 
 // A strip's tiles do as much work for 1 row as for kStripWidth, so strips
-// are used when they pad x to at most 5/4 as many rows as 6-row panels (at
-// 24 rows the two took the same time), up to 128 rows. (Packing x into
-// strips costs what packing it into panels does.)
+// are used (up to 128 rows) only when they pad x to at most 5/4 as many
+// rows as 6-row panels: more padding outweighs the transpose of W's blocks
+// it saves. (Packing x into strips costs what packing it into panels does.)
 constexpr int64_t kStripRowsMax = 128;
 
 int64_t RoundUp(int64_t n, int64_t to) { return (n + to - 1) / to * to; }
@@ -483,9 +477,9 @@ void PackTransposedStrips(const float* x, int64_t rows, int64_t inner, float* xT
       std::fill(strip + k * kStripWidth + valid, strip + (k + 1) * kStripWidth, 0.f);
     }
   };
-  // Floats read and written: shared out from 32 rows of 4096 (after a
-  // dense product swept the caches, the calling thread alone took 0.05 ms
-  // of a 0.39 ms x . W^T).
+  // Floats read and written: shared out from 32 rows of 4096 on, where the
+  // calling thread alone, with cold caches, would spend a sizable part of
+  // x . W^T on the copy.
   const int64_t tasks = strips * tasksPerStrip;
   if (IsSmall(rows * inner + strips * inner * kStripWidth)) {
     for (int64_t task = 0; task < tasks; ++task) pack(task);
@@ -529,8 +523,8 @@ void DenseSparseStrips(const DenseSparseArgs& args) {
     float sums[64 * kStripWidth];  // the group's columns of y, transposed (b <= 64)
     std::fill(sums, sums + b * kStripWidth, 0.f);
     // Block by block, each read front to back while its strip rows stay in
-    // L1: tile by tile over all the group's blocks instead, x . W^T at M = 32
-    // took 0.55 instead of 0.48 ms right after a dense product.
+    // L1, rather than tile by tile over all the group's blocks, which reads
+    // each block in pieces and costs more when the blocks are not cached.
     for (int32_t e = table.ptr[g]; e < table.ptr[g + 1]; ++e) {
       const float* w = args.blocks + table.block[e] * int64_t{b} * b;
       const float* v = strip + static_cast<int64_t>(table.other[e]) * b * kStripWidth;
@@ -557,14 +551,11 @@ void DenseSparseStrips(const DenseSparseArgs& args) {
 // Trusts args.rows > 0 and args.table.numGroups > 0.
 void DenseSparseThen(const DenseSparseArgs& args, const TileEpilogue* epilogue) {
   // Tiles of 12 rows of one vector for b = 8, else kTileRows rows of two.
-  // Fewer rows than 32 tiles' worth, which 12-row tiles would pad more (at
-  // 64 rows, by 12%: x . W took 10% longer), go in tiles of 4 rows of four
-  // vectors where 32 registers hold their 16 sums, else 6 rows of two.
-  // Four vectors span a whole 32-float row of a block, so each block is
-  // read front to back: right after a dense product had evicted it, x . W
-  // at M = 32, K = 1024, N = 4096, density 1/8 took 0.47 instead of 0.54 ms
-  // (0.23 instead of 0.26 ms when its data was cached), and at M = 8 to 320
-  // and b = 64 it gained 3-25%.
+  // Fewer rows than 32 tiles' worth, which 12-row tiles would pad more, go
+  // in tiles of 4 rows of four vectors where 32 registers hold their 16
+  // sums, else 6 rows of two. Four vectors span a whole 32-float row of a
+  // block, so each block is read front to back, which pays most when the
+  // blocks come from memory rather than cache.
   if (args.blockSize == 8) {
     DenseSparseWith<12, 1>(args, epilogue);
   } else if (args.rows >= 32 * kTileRows) {
@@ -579,9 +570,8 @@ void DenseSparseThen(const DenseSparseArgs& args, const TileEpilogue* epilogue) 
 // A block's b columns of a and c are packed for the sampled product (and
 // attention's scores) in column tiles of kPanelWidth (or b, if smaller),
 // [b / width][depth][width], so that one depth step of a register tile
-// lies at most 128 bytes past the last. Packed as whole rows at b = 64,
-// the steps were 256 bytes apart and shared too few cache sets (the
-// sampled product at density 1/2 took 72 instead of 65 ms).
+// lies at most 128 bytes past the last: packed as whole rows at b = 64,
+// the steps would be 256 bytes apart and share too few cache sets.
 constexpr int kPanelWidth = 32;
 inline int PanelWidth(int b) { return std::min(b, kPanelWidth); }
 
@@ -633,10 +623,9 @@ constexpr int64_t kPackRows = 16;
 // matrix with slot[g] >= 0, copied to the panel at packed + slot[g] * rows
 // * b, in column tiles of PanelWidth(b), so a micro-kernel reads its
 // operand front to back. Read in place, the rows are `cols` floats apart,
-// a power-of-two stride that maps them all onto a few cache sets (the
-// sampled product ran at 38 instead of 60+ GFLOP/s per core). B is b at
-// compile time: the copies inline to a few vector moves (a memcpy call per
-// row cost as much as the product at 1/32).
+// a power-of-two stride that maps them all onto a few cache sets. B is b
+// at compile time: the copies inline to a few vector moves, where a memcpy
+// call per short row would cost more than the copy itself.
 template <int B>
 void PackBlockColumnRows(const float* src, int64_t rows, int64_t cols, const int64_t* slot,
                          float* packed, int64_t first, int64_t last) {
@@ -682,11 +671,9 @@ int64_t AssignSlots(const int32_t* used, int64_t count, int64_t groups,
 // Rows of a and c packed and summed per pass: as many as keep one block's
 // two panels (2 x depth x b floats) well inside L1, but at least 64, so
 // the result tiles are not loaded and stored too often. Packing all rows at
-// once made a round trip through memory (at 1/16, 7.5 ms of a 16.8 ms
-// product went to packing 32 MB); 256 rows at b = 32 left the products at
-// 1/32 15% slower than 64. But a result of 8 MB or more is loaded and
-// stored from memory, not cache, once per pass: then 256 rows (at density
-// 1, 87 against 97 ms; at b = 64 and 1/2, 45 against 57 ms).
+// once would send the panels through memory and back. But a result of 8 MB
+// or more is loaded and stored from memory, not cache, once per pass: then
+// passes of 256 rows, so there are fewer of them.
 constexpr int64_t kSampledPanelFloats = 2048;
 constexpr int64_t kLargeResultFloats = int64_t{2} << 20;
 int64_t SampledDepth(int b, int64_t resultFloats) {
@@ -697,7 +684,7 @@ int64_t SampledDepth(int b, int64_t resultFloats) {
 // Rows packed per block column in one go: a's and c's rows are packed a
 // few at a time, in turn, so the reads of both stay sequential and the
 // written lines stay in L1 until full (packing all of a's rows and then
-// all of c's, or one block column at a time, was 1.5-2x slower).
+// all of c's, or one block column at a time, keeps only one of the two).
 constexpr int64_t kPackBlockRows = 4;
 
 // Packs rows [m0, m0 + depth) of the used block columns of a and c.
@@ -754,13 +741,10 @@ constexpr int64_t kInPlaceSampledRows = 64;
 
 // The sampled product for at most kInPlaceSampledRows rows (an LSTM step's
 // batch): one task per block, whose tiles read a's and c's rows where they
-// lie. Packing first wrote 0.6 MB (M = 32, K = 1024, N = 4096) that both
-// threads then read, and on this VM's slow spells (when the two vCPUs
-// seem to sit far apart) that took more time than the arithmetic: right
-// after a dense product, M = 32 took 0.40 instead of 0.57 ms, and M = 64
-// 0.65 instead of 0.81 ms in the slow spells and the same 0.61 ms outside
-// them. The rows are K and N floats apart, but 64 of them are few enough
-// that L2 holds them.
+// lie. Packing first would write panels that the other threads then read
+// from another core's cache, which for so few rows can cost more than the
+// arithmetic. The rows are K and N floats apart, but 64 of them are few
+// enough that L2 holds them.
 template <int MR, int NV>
 void SampledInPlace(const SampledArgs& args) {
   const int b = args.blockSize;
@@ -803,9 +787,9 @@ void SampledWith(const SampledArgs& args) {
   if (threads > 1 && chunks >= 2 * threads) {
     // Many chunks: each thread claims whole chunks and sums them into its
     // own copy of the result, and one more pass adds the copies. That is
-    // two waits for the slowest thread per call instead of three per chunk;
-    // right after a TensorFlow op its pool threads spin and often hold a
-    // core, and at 1/16 the waits made the product 17 instead of 12 ms.
+    // two waits for the slowest thread per call instead of three per chunk,
+    // and right after a TensorFlow op its pool threads spin and often hold a
+    // core, which makes each wait long.
     const int64_t outFloats = nnz * b * b;
     static thread_local std::vector<float> partialBuffer;
     float* partials = Scratch(partialBuffer, static_cast<size_t>((threads - 1) * outFloats));

@@ -2,10 +2,10 @@
 //
 // TensorFlow's CPU allocator hands each large result a freshly mapped region
 // and unmaps it when the tensor dies, so every call page-faults its whole
-// output in again. On these VMs that cost 0.3 ms for the 512 KB result of an
-// LSTM-step product (M = 32, N = 4096) that itself takes 0.3 ms. The kernels
-// instead wrap buffers from this cache in their output tensors
-// (TF_NewTensor), and TensorFlow gives them back here when the tensor dies.
+// output in again, which can cost as much as a small product (an LSTM
+// step's) itself. The kernels instead wrap buffers from this cache in their
+// output tensors (TF_NewTensor), and TensorFlow gives them back here when
+// the tensor dies.
 #ifndef TFJS_BLOCKSPARSE_OUTPUT_BUFFERS_H_
 #define TFJS_BLOCKSPARSE_OUTPUT_BUFFERS_H_
 
@@ -24,9 +24,8 @@ void* AcquireOutputBuffer(size_t bytes);
 void ReleaseOutputBuffer(void* data, size_t bytes, void* unused);
 
 // As much as one forward + backward of attention at S = 8192 releases
-// (about 100 MB, kernels' results only). With 64 MB, each call faulted in
-// 33 MB afresh: 8000 page faults, which right after a large dense product
-// took 40 ms of an 80 ms call.
+// (about 100 MB, kernels' results only): with less, each such call faults
+// tens of megabytes in afresh, and the page faults take much of the call.
 constexpr size_t kMaxCachedBytes = size_t{256} << 20;
 constexpr size_t kMaxCachedBuffers = 512;
 

@@ -95,9 +95,9 @@ class Pool {
     }
   }
 
-  // Spins up to about 50 us for `done`: kernels call ParallelFor two or
-  // three times in a row, and waking a sleeping thread took 100-300 us on
-  // these machines (1 ms of a 1.4 ms product at an LSTM step's shapes).
+  // Spins up to kSpins times for `done`: kernels call ParallelFor two or
+  // three times in a row, and waking a sleeping thread can take longer than
+  // a small product (an LSTM step's) itself.
   template <typename Done>
   static bool SpinUntil(const Done& done) {
     for (int i = 0; i < kSpins; ++i) {
