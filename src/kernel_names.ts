@@ -2,8 +2,10 @@
  * Kernel names and their input/attribute types, in one place (as tfjs-core's
  * `kernel_names.ts`), so ops, kernels and gradients never repeat a bare string.
  *
- * Kernels always see 2-D operands: the public ops fold leading batch dims into
- * the row dimension M before calling `runKernel`.
+ * Each kernel takes operands of the fixed ranks given with it below; the
+ * public ops fold any further leading dims into them before `runKernel`
+ * (into the rows M of the products, into the batch B of sdd and dsd, into
+ * the heads of the softmax), so a kernel never sees another rank.
  */
 import type {NamedTensorInfoMap, TensorInfo} from '@tensorflow/tfjs-core';
 import type {BlockLayout} from './layout/block_layout';
@@ -276,3 +278,4 @@ export interface BlockSparseKernelTypes {
   };
 }
 export type BlockSparseKernelName = keyof BlockSparseKernelTypes;
+
