@@ -9,7 +9,7 @@ import {blockSparseDSD} from '../../../ops/block_sparse_dsd';
 import {blockSparseSDD} from '../../../ops/block_sparse_sdd';
 import {blockSparseSoftmax} from '../../../ops/block_sparse_softmax';
 import {BlockSparseAttention, BlockSparseAttentionBackward, BlockSparseSoftmaxBackward, BlockSparseSoftmaxBackwardAttrs} from '../../kernel_names';
-import {defineKernel, KernelArgs, toNamedAttrMap} from '../define_kernel';
+import {KernelArgs, toNamedAttrMap} from '../define_kernel';
 
 // The engine hands kernels the input tensors themselves, so public ops apply.
 
@@ -42,12 +42,4 @@ export function attentionBackwardComposed(
       blockSparseDSD(probs!, dy!, layout, {transposeP: true}),
     ];
   });
-}
-
-/** The composed BlockSparseAttention kernels for `backendName`. */
-export function composedFusedAttentionKernelConfigs(backendName: string): tf.KernelConfig[] {
-  return [
-    defineKernel(BlockSparseAttention, backendName, attentionComposed),
-    defineKernel(BlockSparseAttentionBackward, backendName, attentionBackwardComposed),
-  ];
 }

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {blockSparseMatMul} from '../../../ops/block_sparse_mat_mul';
 import {BlockSparseLSTMStep, BlockSparseLSTMStepBackward} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
-import {defineKernel, KernelArgs} from '../define_kernel';
+import {KernelArgs} from '../define_kernel';
 
 const GATES = 4;
 
@@ -84,12 +84,4 @@ export function lstmStepBackwardComposedKernel(
   return lstmStepBackwardComposed(
       dh as tf.Tensor, dc as tf.Tensor, c as tf.Tensor, gates as tf.Tensor, cPrev as tf.Tensor,
       w as tf.Tensor, attrs.layout, mask as tf.Tensor | undefined);
-}
-
-/** The composed step kernels for `backendName`. */
-export function composedLSTMStepKernelConfigs(backendName: string): tf.KernelConfig[] {
-  return [
-    defineKernel(BlockSparseLSTMStep, backendName, lstmStepComposedKernel),
-    defineKernel(BlockSparseLSTMStepBackward, backendName, lstmStepBackwardComposedKernel),
-  ];
 }

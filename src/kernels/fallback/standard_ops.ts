@@ -10,10 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import {blocksToDense} from '../../../ops/blocks_to_dense';
 import {denseToBlocks} from '../../../ops/dense_to_blocks';
 import {BlockSparseMatMul, BlockSparseSampledMatMul} from '../../kernel_names';
-import {defineKernel, KernelArgs} from '../define_kernel';
+import {KernelArgs} from '../define_kernel';
 
 // The engine hands kernels the input tensors themselves, so public ops apply.
-function matMulViaDense(
+
+/** x . W (or x . W^T) with W expanded to its dense [K, N]. */
+export function matMulViaDense(
     {inputs, attrs}: KernelArgs<typeof BlockSparseMatMul, tf.KernelBackend>): tf.Tensor {
   const {layout, transposeW} = attrs;
   const x = inputs.x as tf.Tensor2D, w = inputs.w as tf.Tensor3D;
@@ -21,17 +23,10 @@ function matMulViaDense(
       () => tf.matMul(x, blocksToDense(w, layout), false, transposeW));
 }
 
-function sampledMatMulViaDense(
+/** The dense a^T . b, its kept blocks taken. */
+export function sampledMatMulViaDense(
     {inputs, attrs}: KernelArgs<typeof BlockSparseSampledMatMul, tf.KernelBackend>): tf.Tensor {
   const {layout} = attrs;
   const a = inputs.a as tf.Tensor2D, b = inputs.b as tf.Tensor2D;
   return tf.tidy(() => denseToBlocks(tf.matMul(a, b, true, false), layout));
-}
-
-export function standardOpsKernelConfigs(backendName: string):
-    tf.KernelConfig[] {
-  return [
-    defineKernel(BlockSparseMatMul, backendName, matMulViaDense),
-    defineKernel(BlockSparseSampledMatMul, backendName, sampledMatMulViaDense),
-  ];
 }
