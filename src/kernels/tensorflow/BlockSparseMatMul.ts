@@ -2,9 +2,9 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseMatMul} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
-import {defineKernel, KernelArgs} from '../define_kernel';
+import {KernelArgs} from '../define_kernel';
 
-import {nativeAddonFor} from './kernel_path';
+import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeMatMul} from './native_products';
 import {bucketOverheadSlots, chunkSizes, choosePlan} from './plans';
 import {blockTables, groupedTables, GroupedTables} from './tables';
@@ -14,17 +14,24 @@ import {TFNodeBackend, TFOps, withScope} from './tf_ops';
  * x . W (transposeW false) and x . W^T on the tensorflow backend: the native
  * op on the CPU (kernel_path.ts), else TensorFlow ops composed by a plan.
  */
-export function blockSparseMatMulTensorflow(
-    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseMatMul, TFNodeBackend>):
-    tf.TensorInfo {
+export const blockSparseMatMulTensorflowConfig = defineTensorflowKernel(BlockSparseMatMul, {
+  empty: ({inputs: {x}, attrs: {layout, transposeW}, backend}) => {
+    const rows = x.shape[0];
+    const outSize = transposeW ? layout.inputSize : layout.outputSize;
+    return layout.nnzBlocks === 0 || rows === 0 ? new TFOps(backend).zeros([rows, outSize]) : null;
+  },
+  native: ({inputs: {x, w}, attrs: {layout, transposeW}, backend}, addon) =>
+      nativeMatMul(backend, addon, x, w, layout, transposeW),
+  composed: matMulComposed,
+});
+
+/** The product by the plan the cost model (or the plan flag) picks. */
+function matMulComposed(
+    {inputs, attrs, backend}: KernelArgs<typeof BlockSparseMatMul, TFNodeBackend>): tf.Tensor {
   const {layout, transposeW} = attrs;
   const {x, w} = inputs;
   const ops = new TFOps(backend);
   const rows = x.shape[0];
-  const outSize = transposeW ? layout.inputSize : layout.outputSize;
-  if (layout.nnzBlocks === 0 || rows === 0) return ops.zeros([rows, outSize]);
-  const addon = nativeAddonFor(backend);
-  if (addon != null) return nativeMatMul(backend, addon, x, w, layout, transposeW);
   const axis = transposeW ? 'row' : 'column';
   const grouped = () => groupedTables(
       backend, layout, axis, bucketOverheadSlots(layout.blockSize, rows));
@@ -152,6 +159,3 @@ function blockwise(
     return ops.transpose(yT2, [1, 0]);
   });
 }
-
-export const blockSparseMatMulTensorflowConfig =
-    defineKernel(BlockSparseMatMul, 'tensorflow', blockSparseMatMulTensorflow);

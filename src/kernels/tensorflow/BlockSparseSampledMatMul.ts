@@ -2,9 +2,9 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseSampledMatMul} from '../../kernel_names';
 import {BlockLayout} from '../../layout/block_layout';
-import {defineKernel, KernelArgs} from '../define_kernel';
+import {KernelArgs} from '../define_kernel';
 
-import {nativeAddonFor} from './kernel_path';
+import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeSampledMatMul} from './native_products';
 import {bucketOverheadSlots, choosePlan} from './plans';
 import {blockTables, groupedTables} from './tables';
@@ -14,16 +14,24 @@ import {TFOps, TFNodeBackend, withScope} from './tf_ops';
  * The sampled product a^T . b on the layout's blocks, on the tensorflow
  * backend: the native op on the CPU, else composed TensorFlow ops.
  */
-export function blockSparseSampledMatMulTensorflow(
+export const blockSparseSampledMatMulTensorflowConfig =
+    defineTensorflowKernel(BlockSparseSampledMatMul, {
+      empty: ({inputs: {a}, attrs: {layout}, backend}) =>
+          layout.nnzBlocks === 0 || a.shape[0] === 0 ? new TFOps(backend).zeros(layout.weightShape) :
+                                                       null,
+      native: ({inputs: {a, b}, attrs: {layout}, backend}, addon) =>
+          nativeSampledMatMul(backend, addon, a, b, layout),
+      composed: sampledMatMulComposed,
+    });
+
+/** The sampled product by the plan the cost model (or the plan flag) picks. */
+function sampledMatMulComposed(
     {inputs, attrs, backend}: KernelArgs<typeof BlockSparseSampledMatMul, TFNodeBackend>):
-    tf.TensorInfo {
+    tf.Tensor {
   const {layout} = attrs;
   const {a, b} = inputs;
   const ops = new TFOps(backend);
   const rows = a.shape[0];
-  if (layout.nnzBlocks === 0 || rows === 0) return ops.zeros(layout.weightShape);
-  const addon = nativeAddonFor(backend);
-  if (addon != null) return nativeSampledMatMul(backend, addon, a, b, layout);
   const grouped = () => groupedTables(
       backend, layout, 'column', bucketOverheadSlots(layout.blockSize, rows));
   const plan = choosePlan(layout, rows, () => {
@@ -109,6 +117,3 @@ function blockwise(
     return ops.batchMatMul(ag, bg, false, true);
   });
 }
-
-export const blockSparseSampledMatMulTensorflowConfig =
-    defineKernel(BlockSparseSampledMatMul, 'tensorflow', blockSparseSampledMatMulTensorflow);
