@@ -279,3 +279,34 @@ export interface BlockSparseKernelTypes {
 }
 export type BlockSparseKernelName = keyof BlockSparseKernelTypes;
 
+/**
+ * How the tape differentiates each kernel:
+ *  - 'registered': a gradient registered for the kernel (gradients/);
+ *  - 'customGrad': its op wraps the kernel call in tf.customGrad (a gradient
+ *    registered for BlockSparseAttention would be handed a zeros tensor,
+ *    built in JavaScript, for the probs output nothing downstream uses);
+ *  - 'backward': a backward kernel, run by a gradient and never itself
+ *    differentiated.
+ * A Record over `BlockSparseKernelName`: a kernel added to
+ * `BlockSparseKernelTypes` without an entry here does not compile.
+ */
+export type KernelGradient = 'registered'|'customGrad'|'backward';
+export const KERNEL_GRADIENTS: Readonly<Record<BlockSparseKernelName, KernelGradient>> = {
+  [BlockSparseMatMul]: 'registered',
+  [BlockSparseSampledMatMul]: 'registered',
+  [BlockSparseLSTMStep]: 'registered',
+  [BlockSparseLSTMStepBackward]: 'backward',
+  [BlockSparseSDD]: 'registered',
+  [BlockSparseSoftmax]: 'registered',
+  [BlockSparseSoftmaxBackward]: 'backward',
+  [BlockSparseDSD]: 'registered',
+  [BlockSparseAttention]: 'customGrad',
+  [BlockSparseAttentionBackward]: 'backward',
+};
+
+/**
+ * Every kernel name. Each backend the package supports registers a kernel
+ * for each (test/conformance/registration.spec.ts checks it).
+ */
+export const BLOCK_SPARSE_KERNEL_NAMES =
+    Object.keys(KERNEL_GRADIENTS) as readonly BlockSparseKernelName[];
