@@ -41,9 +41,13 @@ function gitCommit(): string {
 /** As typed: `npm run <script> -- <flags>` when npm ran it, else the ts-node command. */
 function commandLine(): string {
   const flags = process.argv.slice(2);
+  const file = path.relative(ROOT, process.argv[1]);
   const script = process.env.npm_lifecycle_event;
-  if (script) return [`npm run ${script}`, ...(flags.length > 0 ? ['--', ...flags] : [])].join(' ');
-  return ['npx ts-node', path.relative(ROOT, process.argv[1]), ...flags].join(' ');
+  // npx sets the variables too, naming itself: only an npm script that runs this file counts.
+  if (script && (process.env.npm_lifecycle_script ?? '').includes(file)) {
+    return [`npm run ${script}`, ...(flags.length > 0 ? ['--', ...flags] : [])].join(' ');
+  }
+  return ['npx ts-node', file, ...flags].join(' ');
 }
 
 /** Call at the start of a run: it reads the load average then. */
