@@ -30,7 +30,7 @@ import {relativeError} from '../util/reference';
 
 import {backend, expectNoGpuErrors, programsRunBy} from './gpu_checks';
 
-/** Kernels of the composed attention (src/kernels/fallback/attention_*.ts). */
+/** Kernels of the composed attention (src/kernels/composed/attention_*.ts). */
 const COMPOSED_KERNELS = ['GatherV2', 'BatchMatMul', 'Exp', 'Max', 'Maximum', 'Minimum', 'NotEqual', 'Div'];
 
 interface HostTensor {

@@ -3,7 +3,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseAttention, BlockSparseAttentionBackward} from '../../kernel_names';
 import {defineKernel} from '../define_kernel';
-import {attentionBackwardComposed, attentionComposed} from '../fallback/fused_attention';
+import {attentionBackwardComposed, attentionComposed} from '../composed/fused_attention';
 
 import {blockSparseDSDCpuConfig} from './BlockSparseDSD';
 import {blockSparseLSTMStepBackwardCpuConfig, blockSparseLSTMStepCpuConfig} from './BlockSparseLSTMStep';

@@ -1,5 +1,5 @@
 import {BlockSparseAttention, BlockSparseAttentionBackward} from '../../kernel_names';
-import {attentionBackwardComposed, attentionComposed} from '../fallback/fused_attention';
+import {attentionBackwardComposed, attentionComposed} from '../composed/fused_attention';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeAttention, nativeAttentionBackward} from './native_attention';

@@ -1,5 +1,5 @@
 import {BlockSparseDSD} from '../../kernel_names';
-import {dsdComposedKernel} from '../fallback/attention_kernels';
+import {dsdComposedKernel} from '../composed/attention_kernels';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeDSD} from './native_attention';

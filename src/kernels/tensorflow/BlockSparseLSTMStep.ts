@@ -1,5 +1,5 @@
 import {BlockSparseLSTMStep} from '../../kernel_names';
-import {lstmStepComposedKernel} from '../fallback/lstm_step';
+import {lstmStepComposedKernel} from '../composed/lstm_step';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeLSTMStep} from './native_products';

@@ -1,5 +1,5 @@
 import {BlockSparseLSTMStepBackward} from '../../kernel_names';
-import {lstmStepBackwardComposedKernel} from '../fallback/lstm_step';
+import {lstmStepBackwardComposedKernel} from '../composed/lstm_step';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeLSTMStepBackward} from './native_products';

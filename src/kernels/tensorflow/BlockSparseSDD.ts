@@ -1,5 +1,5 @@
 import {BlockSparseSDD} from '../../kernel_names';
-import {sddComposedKernel} from '../fallback/attention_kernels';
+import {sddComposedKernel} from '../composed/attention_kernels';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeSDD} from './native_attention';

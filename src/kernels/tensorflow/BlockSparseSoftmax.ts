@@ -1,5 +1,5 @@
 import {BlockSparseSoftmax} from '../../kernel_names';
-import {softmaxComposedKernel} from '../fallback/attention_kernels';
+import {softmaxComposedKernel} from '../composed/attention_kernels';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeSoftmax} from './native_attention';

@@ -1,5 +1,5 @@
 import {BlockSparseSoftmaxBackward} from '../../kernel_names';
-import {softmaxBackwardComposedKernel} from '../fallback/attention_kernels';
+import {softmaxBackwardComposedKernel} from '../composed/attention_kernels';
 
 import {defineTensorflowKernel} from './define_tensorflow_kernel';
 import {nativeSoftmaxBackward} from './native_attention';

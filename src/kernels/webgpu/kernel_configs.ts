@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseAttention, BlockSparseAttentionBackward} from '../../kernel_names';
 import {defineKernel} from '../define_kernel';
-import {attentionBackwardComposed, attentionComposed} from '../fallback/fused_attention';
+import {attentionBackwardComposed, attentionComposed} from '../composed/fused_attention';
 
 import {blockSparseDSDWebGPUConfig} from './BlockSparseDSD';
 import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './BlockSparseLSTMStep';
