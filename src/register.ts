@@ -15,7 +15,7 @@ import {blockSparseSampledMatMulGradConfig} from '../gradients/BlockSparseSample
 import {blockSparseSoftmaxGradConfig} from '../gradients/BlockSparseSoftmax_grad';
 
 import {cpuKernelConfigs} from './kernels/cpu/kernel_configs';
-import {FALLBACK_BACKENDS, fallbackKernelConfigs} from './kernels/fallback/kernel_configs';
+import {FALLBACK_BACKENDS, fallbackKernelConfigs} from './kernels/composed/kernel_configs';
 import {tensorflowKernelConfigs} from './kernels/tensorflow/kernel_configs';
 import {webgpuKernelConfigs} from './kernels/webgpu/kernel_configs';
 
