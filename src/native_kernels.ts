@@ -30,5 +30,5 @@ export function nativeKernels(): NativeKernels {
       source: null,
     };
   }
-  return choosePath(backend).status;
+  return {...choosePath(backend).status};  // a copy: the choice is shared by every call
 }

@@ -9,7 +9,7 @@ import {blockSparseDSD} from '../../../ops/block_sparse_dsd';
 import {blockSparseSDD} from '../../../ops/block_sparse_sdd';
 import {blockSparseSoftmax} from '../../../ops/block_sparse_softmax';
 import {BlockSparseAttention, BlockSparseAttentionBackward, BlockSparseSoftmaxBackward, BlockSparseSoftmaxBackwardAttrs} from '../../kernel_names';
-import {KernelArgs, toNamedAttrMap} from '../define_kernel';
+import {defineKernel, KernelArgs, toNamedAttrMap} from '../define_kernel';
 
 // The engine hands kernels the input tensors themselves, so public ops apply.
 
@@ -42,4 +42,12 @@ export function attentionBackwardComposed(
       blockSparseDSD(probs!, dy!, layout, {transposeP: true}),
     ];
   });
+}
+
+/** Both attention kernels as the three kernels above, for `backendName`. */
+export function composedAttentionKernelConfigs(backendName: string): tf.KernelConfig[] {
+  return [
+    defineKernel(BlockSparseAttention, backendName, attentionComposed),
+    defineKernel(BlockSparseAttentionBackward, backendName, attentionBackwardComposed),
+  ];
 }

@@ -5,11 +5,11 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseAttention, BlockSparseAttentionBackward, BlockSparseDSD, BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../kernel_names';
+import {BlockSparseDSD, BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../kernel_names';
 import {defineKernel} from '../define_kernel';
 
 import {dsdComposedKernel, sddComposedKernel, softmaxBackwardComposedKernel, softmaxComposedKernel} from './attention_kernels';
-import {attentionBackwardComposed, attentionComposed} from './fused_attention';
+import {composedAttentionKernelConfigs} from './fused_attention';
 import {lstmStepBackwardComposedKernel, lstmStepComposedKernel} from './lstm_step';
 import {matMulViaDense, sampledMatMulViaDense} from './standard_ops';
 
@@ -27,7 +27,6 @@ export function fallbackKernelConfigs(backendName: string): tf.KernelConfig[] {
     defineKernel(BlockSparseSoftmax, backendName, softmaxComposedKernel),
     defineKernel(BlockSparseSoftmaxBackward, backendName, softmaxBackwardComposedKernel),
     defineKernel(BlockSparseDSD, backendName, dsdComposedKernel),
-    defineKernel(BlockSparseAttention, backendName, attentionComposed),
-    defineKernel(BlockSparseAttentionBackward, backendName, attentionBackwardComposed),
+    ...composedAttentionKernelConfigs(backendName),
   ];
 }

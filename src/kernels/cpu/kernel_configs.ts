@@ -1,9 +1,7 @@
 /** Every kernel on the `cpu` backend, one per kernel name. */
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseAttention, BlockSparseAttentionBackward} from '../../kernel_names';
-import {defineKernel} from '../define_kernel';
-import {attentionBackwardComposed, attentionComposed} from '../composed/fused_attention';
+import {composedAttentionKernelConfigs} from '../composed/fused_attention';
 
 import {blockSparseDSDCpuConfig} from './BlockSparseDSD';
 import {blockSparseLSTMStepBackwardCpuConfig, blockSparseLSTMStepCpuConfig} from './BlockSparseLSTMStep';
@@ -23,6 +21,5 @@ export const cpuKernelConfigs: tf.KernelConfig[] = [
   blockSparseSoftmaxBackwardCpuConfig,
   blockSparseDSDCpuConfig,
   // No fused attention kernel here: the three kernels above, through tfjs.
-  defineKernel(BlockSparseAttention, 'cpu', attentionComposed),
-  defineKernel(BlockSparseAttentionBackward, 'cpu', attentionBackwardComposed),
+  ...composedAttentionKernelConfigs('cpu'),
 ];

@@ -45,14 +45,33 @@ function composed(reason: string, notice: string, warn: boolean): PathChoice {
   };
 }
 
-/** The path block-sparse kernels take on `backend`, computed afresh (flags change). */
+type PathCase = 'flag off'|'gpu device'|'addon';
+
+/**
+ * The choice for each case, made once: the addon loads once per process, so
+ * only which case applies can change between calls (the flag, the device).
+ */
+const choices = new Map<PathCase, PathChoice>();
+
+/** The path block-sparse kernels take on `backend` now. */
 export function choosePath(backend: TFNodeBackend): PathChoice {
-  if (!tf.env().getBool(NATIVE_FLAG)) {
+  const pathCase: PathCase =
+      !tf.env().getBool(NATIVE_FLAG) ? 'flag off' : backend.isUsingGpuDevice ? 'gpu device' : 'addon';
+  let choice = choices.get(pathCase);
+  if (choice === undefined) {
+    choice = makeChoice(pathCase);
+    choices.set(pathCase, choice);
+  }
+  return choice;
+}
+
+function makeChoice(pathCase: PathCase): PathChoice {
+  if (pathCase === 'flag off') {
     return composed(`${NATIVE_FLAG} is false`,
                     `block-sparse products on 'tensorflow' run composed TensorFlow ops (${NATIVE_FLAG} is false).`,
                     false);
   }
-  if (backend.isUsingGpuDevice) {
+  if (pathCase === 'gpu device') {
     return composed('TensorFlow computes on a GPU device, and the native kernels are CPU-only',
                     `block-sparse products on 'tensorflow' run composed TensorFlow ops on the GPU ` +
                         `(the native kernels are CPU-only).`,
@@ -75,13 +94,13 @@ export function choosePath(backend: TFNodeBackend): PathChoice {
   };
 }
 
-const announced = new Set<string>();
+const announced = new Set<PathChoice>();
 
 /** The native addon to run on `backend`, or null for the composed path. */
 export function nativeAddonFor(backend: TFNodeBackend): NativeAddon|null {
   const choice = choosePath(backend);
-  if (!announced.has(choice.notice)) {
-    announced.add(choice.notice);
+  if (!announced.has(choice)) {
+    announced.add(choice);
     (choice.warn ? console.warn : console.info)(`tfjs-blocksparse: ${choice.notice}`);
   }
   return choice.addon;

@@ -119,7 +119,12 @@ function tryLoad(): AddonLoad {
 function packageRoot(load: NodeRequire, fs: typeof import('fs'), path: typeof import('path')): string|null {
   const url = load('url') as typeof import('url');
   const location = moduleUrl()!;
-  let dir = path.dirname(location.startsWith('file:') ? url.fileURLToPath(location) : location);
+  return packageRootAbove(path.dirname(location.startsWith('file:') ? url.fileURLToPath(location) : location), fs,
+                          path);
+}
+
+/** `dir` or its nearest ancestor whose package.json names this package; the fs and path modules passed in. */
+export function packageRootAbove(dir: string, fs: typeof import('fs'), path: typeof import('path')): string|null {
   for (;;) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest)) {

@@ -5,9 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-import {BlockSparseAttention, BlockSparseAttentionBackward} from '../../kernel_names';
-import {defineKernel} from '../define_kernel';
-import {attentionBackwardComposed, attentionComposed} from '../composed/fused_attention';
+import {composedAttentionKernelConfigs} from '../composed/fused_attention';
 
 import {blockSparseDSDWebGPUConfig} from './BlockSparseDSD';
 import {blockSparseLSTMStepBackwardWebGPUConfig, blockSparseLSTMStepWebGPUConfig} from './BlockSparseLSTMStep';
@@ -26,6 +24,5 @@ export const webgpuKernelConfigs: tf.KernelConfig[] = [
   blockSparseSoftmaxBackwardWebGPUConfig,
   blockSparseDSDWebGPUConfig,
   // No fused attention kernel here: the three kernels above, through tfjs.
-  defineKernel(BlockSparseAttention, 'webgpu', attentionComposed),
-  defineKernel(BlockSparseAttentionBackward, 'webgpu', attentionBackwardComposed),
+  ...composedAttentionKernelConfigs('webgpu'),
 ];
