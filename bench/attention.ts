@@ -43,9 +43,9 @@ import * as tfbs from '../src/index';
 import {localStridedLayout} from './attention_layout';
 import {formatDensity} from './products';
 import {peakMemoryOf} from './peak_memory';
-import {logLogPlot, Series} from './svg_plot';
+import {logLogPlot, Series} from '../scripts/lib/svg_plot';
 import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
-import {runMetadata} from './run_metadata';
+import {runMetadata} from '../scripts/lib/run_metadata';
 import {median} from './timing';
 import {withDeviceErrors} from './webgpu_errors';
 

@@ -11,7 +11,7 @@
  *
  * Prints the load average first (figures for the docs are taken below 1),
  * then a table of min and median per-pair speedups; writes
- * installed-tensorflow.json with the run's metadata (bench/run_metadata.ts).
+ * installed-tensorflow.json with the run's metadata (scripts/lib/run_metadata.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +19,7 @@ import * as path from 'path';
 import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
 import {createScratchProject, stageTensorflow, TFJS_NODE_VERSION} from '../scripts/lib/scratch_project';
 
-import {startRunMetadata} from './run_metadata';
+import {startRunMetadata} from '../scripts/lib/run_metadata';
 import {median} from './timing';
 
 const FLAGS = flagSpecs({pairs: '21', m: '2048', b: '32', densities: '1/8,1/32', out: 'bench-results'});

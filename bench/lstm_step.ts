@@ -25,9 +25,9 @@ import {flagSpecs, parseFlags, parseNumber} from '../scripts/lib/command_flags';
 import {startCommandBackend} from '../scripts/lib/node_backends';
 import * as tfbs from '../src/index';
 
-import {logLogPlot} from './svg_plot';
+import {logLogPlot} from '../scripts/lib/svg_plot';
 import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
-import {runMetadata} from './run_metadata';
+import {runMetadata} from '../scripts/lib/run_metadata';
 import {median} from './timing';
 
 // --dense-hidden defaults to --hidden, --input to the hidden size and

@@ -22,8 +22,8 @@ import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
 import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
-import {RunMetadata, runMetadata} from './run_metadata';
-import {logLogPlot, Series} from './svg_plot';
+import {RunMetadata, runMetadata} from '../scripts/lib/run_metadata';
+import {logLogPlot, Series} from '../scripts/lib/svg_plot';
 import {timeOp, TimingOptions} from './timing';
 
 interface Shape {

@@ -30,9 +30,9 @@ import * as tfbs from '../src/index';
 
 import {FORWARD_BASELINES} from './baselines';
 import {formatDensity, MeasuredCase, Product, PRODUCTS} from './products';
-import {logLogPlot, Series} from './svg_plot';
+import {logLogPlot, Series} from '../scripts/lib/svg_plot';
 import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
-import {RunMetadata, runMetadata} from './run_metadata';
+import {RunMetadata, runMetadata} from '../scripts/lib/run_metadata';
 import {median, timeCalls, timeOnce} from './timing';
 
 interface PairedRow extends MeasuredCase {

@@ -13,54 +13,38 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import {attentionTable, installedTensorflowTable, lstmTable, pairedTable, summaryTable} from './report_tables';
+
 const ROOT = path.resolve(__dirname, '..');
 
-interface InstalledRow {
-  loadWith: string;
-  density: string;
-  denseMsMedian: number;
-  sparseMsMedian: number;
-  speedupMin: number;
-  speedupMedian: number;
-  efficiency: number;
-}
+const LSTM_FILES = ['docs/bench/lstm-tensorflow/lstm-tensorflow.json',
+  'docs/bench/lstm-tensorflow/lstm-tensorflow-equal-params.json', 'docs/bench/lstm-webgpu/lstm-webgpu.json',
+  'docs/bench/lstm-webgpu/lstm-webgpu-equal-params.json'];
+const ATTENTION_FILES = ['docs/bench/attention-tensorflow/attention-tensorflow.json',
+  'docs/bench/attention-webgpu/attention-webgpu.json'];
 
-interface InstalledResults {
-  metadata: {command: string, commit: string, date: string, cpu: string, cores: number, loadAverageAtStart: number,
-             versions: {[name: string]: string}, instructionSet: string, threads: number};
-  settings: {m: number, blockSize: number, pairs: number};
-  rows: InstalledRow[];
-}
-
-function readJson<T>(file: string): T {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as T;
-}
-
-/** The installed package on tfjs-node (bench/installed.ts). */
-function installedTensorflowTable(into: string): string {
-  const file = 'docs/bench/installed-tensorflow.json';
-  const {metadata, settings, rows} = readJson<InstalledResults>(file);
-  const lines = [
-    `| loaded with | density | dense \`tf.matMul\` ms | block-sparse ms | speedup, median (min) of ${
-        settings.pairs} pairs | efficiency |`,
-    '|---|---|---|---|---|---|',
-    ...rows.map(row => `| \`${row.loadWith}\` | ${row.density} | ${row.denseMsMedian.toFixed(1)} | ${
-                    row.sparseMsMedian.toFixed(2)} | ${row.speedupMedian.toFixed(1)}x (${row.speedupMin.toFixed(1)}x) | ${
-                    row.efficiency.toFixed(2)} |`),
-    '',
-    `M = K = N = ${settings.m}, b = ${settings.blockSize}, random layout; the package from \`npm pack\` ` +
-        `installed beside tfjs-node ${metadata.versions.tfjsNode} on libtensorflow ${
-            metadata.versions.libtensorflow}, its prebuilt kernels (${metadata.instructionSet}, ${
-            metadata.threads} threads); ${metadata.cpu}, ${metadata.cores} cores, load ${
-            metadata.loadAverageAtStart} at the start, ${metadata.date.slice(0, 10)}, commit ${
-            metadata.commit}. Data: [${path.basename(file)}](${path.relative(path.dirname(into), file)}).`,
-  ];
-  return lines.join('\n');
-}
+const PERFORMANCE = 'docs/performance.md';
 
 /** Each block's files, and what fills it in a given file (links are relative to it). */
 const GENERATORS: {[name: string]: {files: string[], generate: (into: string) => string}} = {
-  'installed-tensorflow': {files: ['README.md', 'docs/performance.md'], generate: installedTensorflowTable},
+  'summary': {files: ['README.md'], generate: summaryTable(
+      'docs/bench/installed-tensorflow.json', 'docs/bench/webgpu-main/paired-webgpu.json', LSTM_FILES[0],
+      LSTM_FILES[2], ATTENTION_FILES)},
+  'installed-tensorflow': {files: [PERFORMANCE], generate: installedTensorflowTable},
+  'tensorflow-main': {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-main/paired-tensorflow.json')},
+  'tensorflow-block-sizes':
+      {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-block-sizes/paired-tensorflow.json')},
+  'tensorflow-lstm-shapes':
+      {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-lstm-shapes/paired-tensorflow.json')},
+  'tensorflow-composed':
+      {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-composed/paired-tensorflow.json')},
+  'webgpu-main': {files: [PERFORMANCE], generate: pairedTable('docs/bench/webgpu-main/paired-webgpu.json')},
+  'webgpu-block-sizes':
+      {files: [PERFORMANCE], generate: pairedTable('docs/bench/webgpu-block-sizes/paired-webgpu.json')},
+  'webgpu-lstm-shapes':
+      {files: [PERFORMANCE], generate: pairedTable('docs/bench/webgpu-lstm-shapes/paired-webgpu.json')},
+  'lstm-step': {files: [PERFORMANCE], generate: lstmTable(LSTM_FILES)},
+  'attention': {files: [PERFORMANCE], generate: attentionTable(ATTENTION_FILES)},
 };
 
 /** `text` with every block of `name` refilled; throws when the markers are missing. */

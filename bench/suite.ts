@@ -10,7 +10,7 @@
  * It waits (up to --wait-min minutes) for the one-minute load average to
  * fall below 1 before each run, as the figures are taken on a quiet machine;
  * do nothing else on the machine while it runs. Each run's own JSON records
- * its command, commit, date, CPU, versions and load (bench/run_metadata.ts).
+ * its command, commit, date, CPU, versions and load (scripts/lib/run_metadata.ts).
  */
 import {spawnSync} from 'child_process';
 import * as os from 'os';

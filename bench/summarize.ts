@@ -1,7 +1,7 @@
 /**
  * Markdown summary of a benchmark JSON written by bench/matmul.ts:
  *
- *   npx ts-node --transpile-only bench/summarize.ts docs/bench/matmul-webgpu.json
+ *   npx ts-node --transpile-only bench/summarize.ts bench-results/matmul-webgpu.json
  *
  * Prints the b=32 table at the largest M, efficiency per block size and
  * density for each product, the small-M (LSTM step) speedups, memory of

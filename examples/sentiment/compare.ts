@@ -16,8 +16,8 @@ import * as path from 'path';
 
 import {flagSpecs, parseFlags, parseNumber, parseNumberList} from '../../scripts/lib/command_flags';
 import {startCommandBackend} from '../../scripts/lib/node_backends';
+import {gitCommit} from '../../scripts/lib/run_metadata';
 
-import {gitCommit, uptimeNow} from './budget/environment';
 import {TRAIN_FLAGS, trainOptionsFromFlags} from './train_flags';
 import {trainSentimentModel, TrainResult} from './train_model';
 
@@ -67,7 +67,7 @@ async function main() {
   const loadsAtStart: number[] = [];
   for (const seed of seeds) {
     for (const row of rows) {
-      loadsAtStart.push(uptimeNow().loadAverage[0]);
+      loadsAtStart.push(Number(os.loadavg()[0].toFixed(2)));
       console.log(`\n== ${row.kind} LSTM, hidden ${row.hidden}, seed ${seed}`);
       row.results.push(await trainSentimentModel({
         ...shared, sparse: row.kind === 'sparse', hiddenSize: row.hidden, seed,
@@ -89,7 +89,7 @@ async function main() {
   const command = `npm run sentiment:compare -- ${process.argv.slice(2).join(' ')}`.trim();
   const rate = (r: Row) => mean(r.results.map(x => x.tokensPerSecond));
   const text = `# Dense against block-sparse LSTM at equal recurrent parameters (SST-2)\n\n` +
-      `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)} (commit ${gitCommit() ?? 'unknown'}), ` +
+      `Produced by \`${command}\` on ${new Date().toISOString().slice(0, 10)} (commit ${gitCommit()}), ` +
       `dense and sparse runs alternating; 1-minute load average as each run started: ${loadRange(loadsAtStart)} ` +
       `on ${os.cpus().length} cores.\n\n${lines.join('\n')}\n\n` +
       `Sparse tokens/s over dense: ${(rate(rows[1]) / rate(rows[0])).toFixed(2)}x.\n`;

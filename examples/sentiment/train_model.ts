@@ -3,7 +3,7 @@
  * data, builds the vocabulary and model, trains epoch by epoch and keeps the
  * epoch that does best on dev, saved with its vocabulary. The command line
  * (cli.ts), the dense-against-sparse comparison (compare.ts), the
- * equal-budget experiment (budget.ts) and the rate benchmark
+ * equal-budget experiment (experiments/sentiment_budget/) and the rate benchmark
  * (examples/sentiment/rates.ts) all call trainSentimentModel.
  */
 import * as tf from '@tensorflow/tfjs';

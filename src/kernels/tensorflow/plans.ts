@@ -16,7 +16,8 @@
  *
  * The choice is a cost model whose constants come from measurements on the
  * benchmark machine (tfjs-node 4.22 on libtensorflow 2.21 CPU, 2 cores;
- * docs/perf-tensorflow.md has the runs). See `choosePlan` for the numbers.
+ * `npm run bench:docs -- --only tensorflow-composed` times them). See `choosePlan`
+ * for the numbers.
  * The flags in flags.ts force a plan and the grouped plan's knobs.
  *
  * These plans are the path of GPU devices (tfjs-node-gpu) and of machines

@@ -1,0 +1,55 @@
+/**
+ * One run of the equal-budget experiment in this process, on the backend in
+ * use: trainSentimentModel for the budget's training time, the dev set
+ * evaluated every few seconds of training time, nothing saved.
+ */
+import {DevEvaluation, trainSentimentModel} from '../../examples/sentiment/train_model';
+
+import {startRecordingEnvironment} from './environment';
+import type {BudgetModel} from './models';
+import type {BudgetRun, BudgetSettings} from './results';
+
+export interface RunRequest {
+  model: BudgetModel;
+  seed: number;
+}
+
+export function runLabel({model, seed}: RunRequest): string {
+  return `${model.name} seed ${seed}`;
+}
+
+function evaluationLine(point: DevEvaluation, budgetMinutes: number): string {
+  return `${(point.trainSeconds / 60).toFixed(2)}/${budgetMinutes} min: dev acc ${point.devAccuracy.toFixed(4)}, ` +
+      `loss ${point.devLoss.toFixed(4)}, ${point.steps} steps, epoch ${point.epoch}`;
+}
+
+export async function runBudgetRun(
+    request: RunRequest, settings: BudgetSettings, log: (line: string) => void): Promise<BudgetRun> {
+  const prefix = `[${runLabel(request)}] `;
+  const finishEnvironment = startRecordingEnvironment();
+  const wallStart = performance.now();
+  const curve: DevEvaluation[] = [];
+  const {model, seed} = request;
+  const result = await trainSentimentModel({
+    ...settings.training, dataPath: settings.data, sparse: model.sparse, hiddenSize: model.hiddenSize,
+    density: model.density, seed, epochs: Infinity, trainingBudgetMinutes: settings.budgetMinutes,
+    evaluateEverySeconds: settings.evaluateEverySeconds, save: false,
+  }, {
+    log: line => log(prefix + line), progress: false,
+    onEvaluation: point => {
+      curve.push(point);
+      log(prefix + evaluationLine(point, settings.budgetMinutes));
+    },
+  });
+  const last = curve[curve.length - 1];
+  return {
+    model: model.name, seed, sparse: model.sparse, hiddenSize: model.hiddenSize, density: model.density,
+    blockSize: model.sparse ? settings.training.blockSize : undefined, parameters: result.parameters,
+    recurrentParameters: result.recurrentParameters, curve,
+    bestDevAccuracy: Math.max(...curve.map(p => p.devAccuracy)),
+    trainSeconds: last.trainSeconds, steps: last.steps, tokens: last.tokens,
+    tokensPerSecond: last.tokens / last.trainSeconds,
+    wallSeconds: (performance.now() - wallStart) / 1000,
+    environment: finishEnvironment(),
+  };
+}
