@@ -37,6 +37,22 @@ function provenance(metadata: RunMetadata, file: string, into: string): string {
       metadata.commit}. Data: ${link(file, into)}.`;
 }
 
+/**
+ * A table over several results files: each file gives its rows and one
+ * note (its settings and provenance), listed under the table.
+ */
+function tableOfFiles(header: string[], files: string[], into: string,
+                      fromFile: (file: string) => {rows: string[], note: string}): string {
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---|').join('')}`];
+  const notes: string[] = [];
+  for (const file of files) {
+    const {rows, note} = fromFile(file);
+    lines.push(...rows);
+    notes.push(`- ${note}`);
+  }
+  return [...lines, '', ...notes].join('\n');
+}
+
 interface InstalledResults {
   metadata: RunMetadata;
   settings: {m: number, blockSize: number, pairs: number};
@@ -118,25 +134,21 @@ interface LstmResults {
 
 /** bench/lstm_step.ts's results: one training step, sparse against dense, per file. */
 export function lstmTable(files: string[]) {
-  return (into: string): string => {
-    const lines = [
-      '| backend | block-sparse LSTM | dense `tf.layers.lstm` | batch x steps, input | sparse ms | dense ms | ' +
-          'time ratio sparse / dense, median (min) |',
-      '|---|---|---|---|---|---|---|',
-    ];
-    const notes: string[] = [];
-    for (const file of files) {
-      const r = readJson<LstmResults>(file);
-      lines.push(`| \`${r.metadata.backend}\` | ${r.hidden} units, recurrent density ${
-          formatDensity(r.density)}, input kernel ${formatDensity(r.kernelDensity)}, b = ${r.blockSize} (${
-          r.sparseParams.toLocaleString('en-US')} params) | ${r.denseHidden} units (${
-          r.denseParams.toLocaleString('en-US')} params) | ${r.batch} x ${r.steps}, ${r.input} | ${
-          r.sparseMedianMs.toFixed(0)} | ${r.denseMedianMs.toFixed(0)} | ${r.ratioOfPairsMedian.toFixed(3)} (${
-          r.ratioOfPairsMin.toFixed(3)}) |`);
-      notes.push(`- ${r.pairs} pairs; ${provenance(r.metadata, file, into)}`);
-    }
-    return [...lines, '', ...notes].join('\n');
-  };
+  return (into: string): string => tableOfFiles(
+      ['backend', 'block-sparse LSTM', 'dense `tf.layers.lstm`', 'batch x steps, input', 'sparse ms', 'dense ms',
+       'time ratio sparse / dense, median (min)'],
+      files, into, file => {
+        const r = readJson<LstmResults>(file);
+        return {
+          rows: [`| \`${r.metadata.backend}\` | ${r.hidden} units, recurrent density ${
+              formatDensity(r.density)}, input kernel ${formatDensity(r.kernelDensity)}, b = ${r.blockSize} (${
+              r.sparseParams.toLocaleString('en-US')} params) | ${r.denseHidden} units (${
+              r.denseParams.toLocaleString('en-US')} params) | ${r.batch} x ${r.steps}, ${r.input} | ${
+              r.sparseMedianMs.toFixed(0)} | ${r.denseMedianMs.toFixed(0)} | ${r.ratioOfPairsMedian.toFixed(3)} (${
+              r.ratioOfPairsMin.toFixed(3)}) |`],
+          note: `${r.pairs} pairs; ${provenance(r.metadata, file, into)}`,
+        };
+      });
 }
 
 interface AttentionSide {
@@ -168,31 +180,29 @@ function megabytes(side: AttentionSide): string {
 
 /** bench/attention.ts's results: forward + backward against dense attention in tfjs ops, per length. */
 export function attentionTable(files: string[]) {
-  return (into: string): string => {
-    const lines = [
-      '| backend | S | kept blocks (density) | sparse ms | dense ms | speedup, median (min) | ' +
-          'peak MB, sparse / dense | pairs |',
-      '|---|---|---|---|---|---|---|---|',
-    ];
-    const notes: string[] = [];
-    for (const file of files) {
-      const r = readJson<AttentionResults>(file);
-      const rowsByLength = [{...r.speed, pairs: r.pairs}, ...r.scaling
-        .filter(s => s.sequenceLength !== r.speed.sequenceLength).map(s => ({...s, pairs: r.scalingPairs}))]
-        .sort((a, b) => a.sequenceLength - b.sequenceLength);
-      for (const row of rowsByLength) {
-        const speedup = row.speedupMedian === undefined ? '-' :
-                                                          `${times(row.speedupMedian)} (${times(row.speedupMin!)})`;
-        lines.push(`| \`${r.metadata.backend}\` | ${row.sequenceLength} | ${row.nnzBlocks} (${
-            row.density.toFixed(3)}) | ${attentionMs(row.sparse)} | ${attentionMs(row.dense)} | ${speedup} | ${
-            megabytes(row.sparse)} / ${megabytes(row.dense)} | ${row.pairs} |`);
-      }
-      const s = r.settings;
-      notes.push(`- \`${r.metadata.backend}\`: ${s.heads} heads, d = ${s.depth}, b = ${s.blockSize}, batch ${
-          s.batch}, ${s.causal ? 'causal' : 'non-causal'}; ${provenance(r.metadata, file, into)}`);
-    }
-    return [...lines, '', ...notes].join('\n');
-  };
+  return (into: string): string => tableOfFiles(
+      ['backend', 'S', 'kept blocks (density)', 'sparse ms', 'dense ms', 'speedup, median (min)',
+       'peak MB, sparse / dense', 'pairs'],
+      files, into, file => {
+        const r = readJson<AttentionResults>(file);
+        // The speed run's length is measured again in the scaling runs, with other pairs: the speed run's stands.
+        const lengths = [{...r.speed, pairs: r.pairs}, ...r.scaling
+          .filter(s => s.sequenceLength !== r.speed.sequenceLength).map(s => ({...s, pairs: r.scalingPairs}))]
+          .sort((a, b) => a.sequenceLength - b.sequenceLength);
+        const rows = lengths.map(row => {
+          const speedup = row.speedupMedian === undefined ? '-' :
+                                                            `${times(row.speedupMedian)} (${times(row.speedupMin!)})`;
+          return `| \`${r.metadata.backend}\` | ${row.sequenceLength} | ${row.nnzBlocks} (${
+              row.density.toFixed(3)}) | ${attentionMs(row.sparse)} | ${attentionMs(row.dense)} | ${speedup} | ${
+              megabytes(row.sparse)} / ${megabytes(row.dense)} | ${row.pairs} |`;
+        });
+        const s = r.settings;
+        return {
+          rows,
+          note: `\`${r.metadata.backend}\`: ${s.heads} heads, d = ${s.depth}, b = ${s.blockSize}, batch ${s.batch}, ${
+              s.causal ? 'causal' : 'non-causal'}; ${provenance(r.metadata, file, into)}`,
+        };
+      });
 }
 
 /**

@@ -7,6 +7,9 @@
 # build-from-source path where the npm package has no prebuilt addon
 # (scripts/build-prebuilt.sh makes the linux-x64 one).
 #
+# The checkout's wrapper of `npx tfjs-blocksparse build-native`: it adds the
+# cache below and the toolchain checks.
+#
 # Usage (from the project root, after `npm ci` and with tfjs-node's binding
 # in place, e.g. by scripts/setup-tfjs-node.sh):
 #   bash scripts/build-native.sh [--force|--check]
@@ -78,20 +81,8 @@ done
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib/node-gyp-env.sh"
 [[ -n "${npm_config_node_gyp:-}" ]] || die "npm's node-gyp was not found (npm root -g)/npm/node_modules/node-gyp"
+# The same build an installed package's `npx tfjs-blocksparse build-native`
+# runs (src/cli/build_native.ts): node-gyp, then a load of the result.
 log "building with node-gyp against $TF_LIB_DIR"
-(cd "$NATIVE_DIR" && JOBS=max node "$npm_config_node_gyp" rebuild --loglevel=warn -- \
-  -Dtf_lib_dir="$TF_LIB_DIR" >&2)
-[[ -f "$ADDON" ]] || die "node-gyp finished but $ADDON is missing"
-rm -rf "$NATIVE_DIR/build/Release/obj.target" "$NATIVE_DIR/build/Release/.deps"
-
-# Loading it registers the ops with the TensorFlow runtime tfjs-node loaded.
-TF_CPP_MIN_LOG_LEVEL=2 node -e '
-require(process.argv[1]);
-const addon = require(require("path").resolve(process.argv[2]));
-console.error(`[build-native] OK: ops ${addon.matMulOp}, ${addon.sampledMatMulOp}, ` +
-  `${addon.lstmStepOp}, ${addon.lstmStepBackwardOp}, ${addon.sddOp}, ${addon.softmaxOp}, ` +
-  `${addon.softmaxBackwardOp}, ${addon.dsdOp}, ${addon.attentionOp}, ${addon.attentionBackwardOp}; ` +
-  `${addon.instructionSet}, ${addon.numThreads} threads, op ABI ${addon.opAbiVersion}` +
-  (addon.registeredOps ? "" : " (ops of another copy reused)"));
-' "$PACKAGE" "$ADDON"
+node node_modules/ts-node/dist/bin.js --transpile-only src/cli/tfjs_blocksparse.ts build-native --tfjs-node "$MOD" >&2
 echo "$WANT" > "$STAMP"

@@ -98,7 +98,8 @@ export function buildNative(options: BuildNativeOptions): string {
   // Loading it registers the ops: a check that it links against this libtensorflow.
   const check = `require(process.argv[1]); const a = require(process.argv[2]);
     console.error('tfjs-blocksparse: built ' + process.argv[2] + ' (' + a.instructionSet + ', ' + a.numThreads +
-                  ' threads); the package loads it before its prebuilt binary.');`;
+                  ' threads, ops ' + Object.values(a.ops).join(', ') + (a.registeredOps ? '' :
+                  '; another copy registered them') + '); the package loads it before its prebuilt binary.');`;
   execFileSync(process.execPath, ['-e', check, tfjsNode, addon],
                {stdio: 'inherit', env: {TF_CPP_MIN_LOG_LEVEL: '2', ...process.env}});
   return addon;

@@ -14,9 +14,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import {BlockSparseAttention, BlockSparseAttentionBackward, BlockSparseDSD, BlockSparseLSTMStep, BlockSparseLSTMStepBackward, BlockSparseMatMul, BlockSparseSampledMatMul, BlockSparseSDD, BlockSparseSoftmax, BlockSparseSoftmaxBackward} from '../../src/kernel_names';
 import {NATIVE_FLAG} from '../../src/kernels/tensorflow/flags';
+import {loadNativeAddon, NativeOpKey} from '../../src/kernels/tensorflow/native_addon';
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 import type {BlockLayout} from '../../src/layout/block_layout';
-import {NATIVE_OPS, opsRunBy} from '../util/tensorflow_ops';
+import {nativeOpNames, opsRunBy} from '../util/tensorflow_ops';
 
 export type TensorflowPath = 'native'|'composed';
 
@@ -65,28 +66,30 @@ const PRODUCT_KERNELS = [BlockSparseMatMul, BlockSparseSampledMatMul];
  * The fused LSTM step and the attention kernels: native means exactly one op
  * call, their own, whatever the shapes.
  */
-const FUSED_NATIVE_OP: Record<string, string> = {
-  [BlockSparseLSTMStep]: 'TfjsBlockSparseLSTMStep',
-  [BlockSparseLSTMStepBackward]: 'TfjsBlockSparseLSTMStepBackward',
-  [BlockSparseSDD]: 'TfjsBlockSparseSDD',
-  [BlockSparseSoftmax]: 'TfjsBlockSparseSoftmax',
-  [BlockSparseSoftmaxBackward]: 'TfjsBlockSparseSoftmaxBackward',
-  [BlockSparseDSD]: 'TfjsBlockSparseDSD',
-  [BlockSparseAttention]: 'TfjsBlockSparseAttention',
-  [BlockSparseAttentionBackward]: 'TfjsBlockSparseAttentionBackward',
+const FUSED_NATIVE_OP: Record<string, NativeOpKey> = {
+  [BlockSparseLSTMStep]: 'lstmStep',
+  [BlockSparseLSTMStepBackward]: 'lstmStepBackward',
+  [BlockSparseSDD]: 'sdd',
+  [BlockSparseSoftmax]: 'softmax',
+  [BlockSparseSoftmaxBackward]: 'softmaxBackward',
+  [BlockSparseDSD]: 'dsd',
+  [BlockSparseAttention]: 'attention',
+  [BlockSparseAttentionBackward]: 'attentionBackward',
 };
 
 /** The path the ops of one call show, or null when there is nothing to tell. */
 function pathOf(kernelName: string, ops: string[], args: {attrs?: unknown, inputs: tf.NamedTensorInfoMap}):
     TensorflowPath|null {
-  const ranNative = ops.some(op => NATIVE_OPS.includes(op));
-  const fusedOp = FUSED_NATIVE_OP[kernelName];
-  if (fusedOp == null) {
+  const nativeOps = nativeOpNames();
+  const ranNative = ops.some(op => nativeOps.includes(op));
+  const fusedOpKey = FUSED_NATIVE_OP[kernelName];
+  if (fusedOpKey == null) {
     const layout = (args.attrs as {layout: BlockLayout}).layout;
     const firstInput = Object.values(args.inputs)[0]!;
     if (layout.nnzBlocks === 0 || firstInput.shape[0] === 0) return null;
     return ranNative ? 'native' : 'composed';
   }
+  const fusedOp = loadNativeAddon().addon?.ops[fusedOpKey];
   if (ops.length === 1 && ops[0] === fusedOp) return 'native';
   if (!ranNative) return 'composed';
   throw new Error(`${kernelName} on 'tensorflow' ran the ops [${ops.join(', ')}]: neither its one native op ${

@@ -121,7 +121,7 @@ describe('tensorflow native ops', () => {
                     xDtype: tf.DataType = 'float32') => {
       const backend = tf.backend() as unknown as TFNodeBackend;
       const attrs = [{name: 'transpose_w', type: backend.binding.TF_ATTR_BOOL, value: false}];
-      return errorOfRawOp(nativeAddon().matMulOp, attrs,
+      return errorOfRawOp(nativeAddon().ops.matMul, attrs,
                      () => [tf.zeros(x, xDtype), tf.zeros(w), int(ptr), int(other), int(block)]);
     };
     // Shapes of a valid call: K = 16, b = 8, two block rows, one block column, both kept.
@@ -176,7 +176,7 @@ describe('tensorflow native ops', () => {
                      blockSize = 8) => {
       const backend = tf.backend() as unknown as TFNodeBackend;
       const attrs = [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: blockSize}];
-      return errorOfRawOp(nativeAddon().sampledMatMulOp, attrs,
+      return errorOfRawOp(nativeAddon().ops.sampledMatMul, attrs,
                      () => [tf.zeros(a), tf.zeros(b), int(blockRow), int(blockCol)]);
     };
     // Shapes of a valid call: b = 8, a [5, 16] (two block rows), b [5, 24] (three block columns).

@@ -218,12 +218,12 @@ describe('tensorflow native attention', () => {
       a?: number[], b?: number[], blockSize?: number
     }
     const sdd = (bad: SDDInputs) => errorOfRawOp(
-        nativeAddon().sddOp, [attr.int('block_size', bad.blockSize ?? 8)],
+        nativeAddon().ops.sdd, [attr.int('block_size', bad.blockSize ?? 8)],
         () => [tf.zeros(bad.a ?? [2, 24, 5]), tf.zeros(bad.b ?? [2, 24, 5]), ...table(bad)]);
 
     it('nothing in the valid call the cases start from', () => {
       const inputs = [tf.zeros([2, 24, 5]), tf.zeros([2, 24, 5]), ...table({})];
-      const [out] = runRawOp(nativeAddon().sddOp, [attr.int('block_size', 8)], inputs);
+      const [out] = runRawOp(nativeAddon().ops.sdd, [attr.int('block_size', 8)], inputs);
       expect(out!.shape).to.deep.equal([2, 5, 8, 8]);
       tf.dispose([...inputs, out!]);
     });
@@ -264,14 +264,14 @@ describe('tensorflow native attention', () => {
       scores?: number[], keyMask?: number[], useKeyMask?: boolean
     }
     const softmax = (bad: SoftmaxInputs) => errorOfRawOp(
-        nativeAddon().softmaxOp,
+        nativeAddon().ops.softmax,
         [attr.float('scale', 0.5), attr.bool('causal', false), attr.bool('use_key_mask', bad.useKeyMask ?? true)],
         () => [tf.zeros(bad.scores ?? [2, 3, 5, 8, 8]), tf.ones(bad.keyMask ?? [2, 24]), ...table(bad)]);
 
     it('nothing in the valid call the cases start from', () => {
       const inputs = [tf.zeros([2, 3, 5, 8, 8]), tf.ones([2, 24]), ...table({})];
       const [out] = runRawOp(
-          nativeAddon().softmaxOp,
+          nativeAddon().ops.softmax,
           [attr.float('scale', 0.5), attr.bool('causal', false), attr.bool('use_key_mask', true)], inputs);
       expect(out!.shape).to.deep.equal([2, 3, 5, 8, 8]);
       tf.dispose([...inputs, out!]);
@@ -306,12 +306,12 @@ describe('tensorflow native attention', () => {
       p?: number[], dp?: number[]
     }
     const backward = (bad: BackwardInputs) => errorOfRawOp(
-        nativeAddon().softmaxBackwardOp, [attr.float('scale', 0.5)],
+        nativeAddon().ops.softmaxBackward, [attr.float('scale', 0.5)],
         () => [tf.zeros(bad.p ?? [2, 3, 5, 8, 8]), tf.zeros(bad.dp ?? [2, 3, 5, 8, 8]), ...table(bad)]);
 
     it('nothing in the valid call the cases start from', () => {
       const inputs = [tf.zeros([2, 3, 5, 8, 8]), tf.zeros([2, 3, 5, 8, 8]), ...table({})];
-      const [out] = runRawOp(nativeAddon().softmaxBackwardOp, [attr.float('scale', 0.5)], inputs);
+      const [out] = runRawOp(nativeAddon().ops.softmaxBackward, [attr.float('scale', 0.5)], inputs);
       expect(out!.shape).to.deep.equal([2, 3, 5, 8, 8]);
       tf.dispose([...inputs, out!]);
     });
@@ -333,13 +333,13 @@ describe('tensorflow native attention', () => {
       p?: number[], v?: number[], transposeP?: boolean
     }
     const dsd = (bad: DSDInputs) => errorOfRawOp(
-        nativeAddon().dsdOp, [attr.bool('transpose_p', bad.transposeP ?? false)],
+        nativeAddon().ops.dsd, [attr.bool('transpose_p', bad.transposeP ?? false)],
         () => [tf.zeros(bad.p ?? [2, 5, 8, 8]), tf.zeros(bad.v ?? [2, 24, 7]), ...table(bad, bad.transposeP ? column : row)]);
 
     it('nothing in the valid calls the cases start from', () => {
       for (const transposeP of [false, true]) {
         const inputs = [tf.zeros([2, 5, 8, 8]), tf.zeros([2, 24, 7]), ...table({}, transposeP ? column : row)];
-        const [out] = runRawOp(nativeAddon().dsdOp, [attr.bool('transpose_p', transposeP)], inputs);
+        const [out] = runRawOp(nativeAddon().ops.dsd, [attr.bool('transpose_p', transposeP)], inputs);
         expect(out!.shape).to.deep.equal([2, 24, 7]);
         tf.dispose([...inputs, out!]);
       }
@@ -376,7 +376,7 @@ describe('tensorflow native attention', () => {
       attr.bool('use_key_mask', true)
     ];
     const attention = (bad: AttentionInputs) => errorOfRawOp(
-        nativeAddon().attentionOp, attrs(bad.blockSize),
+        nativeAddon().ops.attention, attrs(bad.blockSize),
         () => [
           tf.zeros(bad.q ?? [2, 3, 24, 5]), tf.zeros(bad.k ?? [2, 3, 24, 5]), tf.zeros(bad.v ?? [2, 3, 24, 7]),
           tf.ones(bad.keyMask ?? [2, 24]), ...table(bad)
@@ -385,7 +385,7 @@ describe('tensorflow native attention', () => {
 
     it('nothing in the valid call the cases start from', () => {
       const inputs = [tf.zeros([2, 3, 24, 5]), tf.zeros([2, 3, 24, 5]), tf.zeros([2, 3, 24, 7]), tf.ones([2, 24]), ...table({})];
-      const [out, probs] = runRawOp(nativeAddon().attentionOp, attrs(), inputs, 2);
+      const [out, probs] = runRawOp(nativeAddon().ops.attention, attrs(), inputs, 2);
       expect(out!.shape).to.deep.equal([2, 3, 24, 7]);
       expect(probs!.shape).to.deep.equal([2, 3, 5, 8, 8]);
       tf.dispose([...inputs, out!, probs!]);
@@ -424,7 +424,7 @@ describe('tensorflow native attention', () => {
       q?: number[], v?: number[], probs?: number[], dy?: number[], rows?: TableInputs, columns?: TableInputs
     }
     const backward = (bad: BackwardInputs) => errorOfRawOp(
-        nativeAddon().attentionBackwardOp, [attr.float('scale', 0.5), attr.bool('causal', false)],
+        nativeAddon().ops.attentionBackward, [attr.float('scale', 0.5), attr.bool('causal', false)],
         () => [
           tf.zeros(bad.q ?? [2, 3, 24, 5]), tf.zeros([2, 3, 24, 5]), tf.zeros(bad.v ?? [2, 3, 24, 7]),
           tf.zeros(bad.probs ?? [2, 3, 5, 8, 8]), tf.zeros(bad.dy ?? [2, 3, 24, 7]), ...table(bad.rows ?? {}),
@@ -438,7 +438,7 @@ describe('tensorflow native attention', () => {
         tf.zeros([2, 3, 24, 7]), ...table({}), ...table({}, column)
       ];
       const grads = runRawOp(
-          nativeAddon().attentionBackwardOp, [attr.float('scale', 0.5), attr.bool('causal', false)], inputs, 3);
+          nativeAddon().ops.attentionBackward, [attr.float('scale', 0.5), attr.bool('causal', false)], inputs, 3);
       expect(grads.map(g => g.shape)).to.deep.equal([[2, 3, 24, 5], [2, 3, 24, 5], [2, 3, 24, 7]]);
       tf.dispose([...inputs, ...grads]);
     });

@@ -92,7 +92,7 @@ describe('tensorflow native ops under corrupt tables', () => {
         const transposeW = rng.next() < 0.5;
         const xColumns = blockRows * blockSize;
         const attrs = [{name: 'transpose_w', type: backend.binding.TF_ATTR_BOOL, value: transposeW}];
-        const message = errorOfRawOp(nativeAddon().matMulOp, attrs, () => [
+        const message = errorOfRawOp(nativeAddon().ops.matMul, attrs, () => [
           tf.zeros([rows, xColumns]), tf.zeros([Math.max(nnz, 1), blockSize, blockSize]), int(tables.ptr),
           int(tables.other), int(tables.block),
         ]);
@@ -106,7 +106,7 @@ describe('tensorflow native ops under corrupt tables', () => {
         if (kind === 'column range') blockCol[below(rng, entries)] = outOfRange(rng, blockCols);
         if (kind === 'lengths') blockCol.pop();
         const attrs = [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: blockSize}];
-        const message = errorOfRawOp(nativeAddon().sampledMatMulOp, attrs, () => [
+        const message = errorOfRawOp(nativeAddon().ops.sampledMatMul, attrs, () => [
           tf.zeros([rows, blockRows * blockSize]), tf.zeros([rows, blockCols * blockSize]), int(blockRow),
           int(blockCol),
         ]);

@@ -87,7 +87,7 @@ describe('tensorflow native LSTM step', () => {
        const s = randomStep(empty, 5, rng);
        const [z, hPrev, cPrev, w] = stepTensors(s);
        const forwardIn = [z, hPrev, cPrev, w, noMask(), ...tableTensors(empty.columnTable)];
-       const [h, c, gates] = runRawOp(nativeAddon().lstmStepOp, [], forwardIn, 3);
+       const [h, c, gates] = runRawOp(nativeAddon().ops.lstmStep, [], forwardIn, 3);
        const expected = lstmStep64(s);
        expect(relativeError(await h.data(), expected.h), `h (seed ${seed})`).to.be.below(TOLERANCE);
        expect(relativeError(await c.data(), expected.c), `c (seed ${seed})`).to.be.below(TOLERANCE);
@@ -96,7 +96,7 @@ describe('tensorflow native LSTM step', () => {
          tf.tensor2d(rh, [5, 16]), tf.tensor2d(rc, [5, 16]), c, gates, cPrev, w, noMask(),
          ...tableTensors(empty.rowTable)
        ];
-       const [dz, dhPrev, dcPrev] = runRawOp(nativeAddon().lstmStepBackwardOp, [], backwardIn, 3);
+       const [dz, dhPrev, dcPrev] = runRawOp(nativeAddon().ops.lstmStepBackward, [], backwardIn, 3);
        const gradients = lstmStepGradients64(s, rh, rc);
        expect(relativeError(await dz.data(), gradients.dz), `dz (seed ${seed})`).to.be.below(TOLERANCE);
        expect(Array.from(await dhPrev.data()), 'dhPrev').to.deep.equal(new Array(5 * 16).fill(0));
@@ -141,7 +141,7 @@ describe('tensorflow native LSTM step', () => {
       tf.tensor3d(randomNormal(layout.nnzBlocks * 32 * 32, rng), layout.weightShape), noMask(),
       ...tableTensors(layout.columnTable)
     ];
-    const outputs = runRawOp(nativeAddon().lstmStepOp, [], inputs, 3);
+    const outputs = runRawOp(nativeAddon().ops.lstmStep, [], inputs, 3);
     const [h, c, gates] = await Promise.all(outputs.map(t => t.data()));
     const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
     let worstGate = 0, worstState = 0, worstAt = '';
@@ -176,7 +176,7 @@ describe('tensorflow native LSTM step', () => {
       z?: number[], h?: number[], c?: number[], w?: number[], mask?: number[], ptr?: number[],
       other?: number[], block?: number[], zDtype?: 'float32'|'int32'
     }
-    const step = (bad: StepInputShapes) => errorOfRawOp(nativeAddon().lstmStepOp, [], () => [
+    const step = (bad: StepInputShapes) => errorOfRawOp(nativeAddon().ops.lstmStep, [], () => [
       tf.zeros(bad.z ?? [3, 64], bad.zDtype ?? 'float32'), tf.zeros(bad.h ?? [3, 16]),
       tf.zeros(bad.c ?? [3, 16]), tf.zeros(bad.w ?? [8, 8, 8]), tf.zeros(bad.mask ?? [0]),
       int(bad.ptr ?? list(column.ptr)), int(bad.other ?? list(column.other)),
@@ -189,7 +189,7 @@ describe('tensorflow native LSTM step', () => {
           tf.zeros([3, 64]), tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([8, 8, 8]), mask,
           ...tableTensors(column)
         ];
-        const outputs = runRawOp(nativeAddon().lstmStepOp, [], inputs, 3);
+        const outputs = runRawOp(nativeAddon().ops.lstmStep, [], inputs, 3);
         expect(outputs.map(t => t.shape)).to.deep.equal([[3, 16], [3, 16], [3, 64]]);
         tf.dispose([...inputs, ...outputs]);
       }
@@ -252,7 +252,7 @@ describe('tensorflow native LSTM step', () => {
       mask?: number[], ptr?: number[], other?: number[], block?: number[]
     }
     const backward = (bad: BackwardInputShapes) =>
-        errorOfRawOp(nativeAddon().lstmStepBackwardOp, [], () => [
+        errorOfRawOp(nativeAddon().ops.lstmStepBackward, [], () => [
           tf.zeros(bad.dh ?? [3, 16]), tf.zeros(bad.dc ?? [3, 16]), tf.zeros(bad.c ?? [3, 16]),
           tf.zeros(bad.gates ?? [3, 64]), tf.zeros(bad.cPrev ?? [3, 16]), tf.zeros(bad.w ?? [8, 8, 8]),
           tf.zeros(bad.mask ?? [0]), int(bad.ptr ?? list(row.ptr)), int(bad.other ?? list(row.other)),
@@ -265,7 +265,7 @@ describe('tensorflow native LSTM step', () => {
           tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([3, 16]), tf.zeros([3, 64]), tf.zeros([3, 16]),
           tf.zeros([8, 8, 8]), mask, ...tableTensors(row)
         ];
-        const outputs = runRawOp(nativeAddon().lstmStepBackwardOp, [], inputs, 3);
+        const outputs = runRawOp(nativeAddon().ops.lstmStepBackward, [], inputs, 3);
         expect(outputs.map(t => t.shape)).to.deep.equal([[3, 64], [3, 16], [3, 16]]);
         tf.dispose([...inputs, ...outputs]);
       }

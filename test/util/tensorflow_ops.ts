@@ -5,14 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import {loadNativeAddon} from '../../src/kernels/tensorflow/native_addon';
 import type {TFNodeBackend} from '../../src/kernels/tensorflow/tf_ops';
 
-export const NATIVE_OPS = [
-  'TfjsBlockSparseMatMul', 'TfjsBlockSparseSampledMatMul', 'TfjsBlockSparseLSTMStep',
-  'TfjsBlockSparseLSTMStepBackward', 'TfjsBlockSparseSDD', 'TfjsBlockSparseSoftmax',
-  'TfjsBlockSparseSoftmaxBackward', 'TfjsBlockSparseDSD', 'TfjsBlockSparseAttention',
-  'TfjsBlockSparseAttentionBackward'
-];
+/** The native ops' TensorFlow names, as the addon exports them; none when it did not load. */
+export function nativeOpNames(): string[] {
+  const addon = loadNativeAddon().addon;
+  return addon == null ? [] : Object.values(addon.ops);
+}
 
 type Listener = (op: string) => void;
 const listeners = new Set<Listener>();

@@ -16,21 +16,19 @@ import {moduleUrl} from './module_url';
 import {nodeRequire} from './node_require';
 
 /** What the addon exports (native/addon.cc). */
+/**
+ * The ops the addon registers, by the key it exports each one's TensorFlow
+ * name under (`kNativeOps` in native/addon.cc, the one list of them): the
+ * products, the fused LSTM step and its backward (three outputs each), the
+ * attention ops (one output each) and attention fused per block row with its
+ * backward (two and three outputs).
+ */
+export type NativeOpKey = 'matMul'|'sampledMatMul'|'lstmStep'|'lstmStepBackward'|'sdd'|'softmax'|'softmaxBackward'|
+    'dsd'|'attention'|'attentionBackward';
+
 export interface NativeAddon {
-  /** TensorFlow op names to run through `backend.executeSingleOutput`. */
-  matMulOp: string;
-  sampledMatMulOp: string;
-  /** The fused LSTM step and its backward, three outputs each (`executeMultipleOutputs`). */
-  lstmStepOp: string;
-  lstmStepBackwardOp: string;
-  /** The attention ops (native/attention_ops.h), one output each. */
-  sddOp: string;
-  softmaxOp: string;
-  softmaxBackwardOp: string;
-  dsdOp: string;
-  /** Attention fused per block row and its backward (two and three outputs). */
-  attentionOp: string;
-  attentionBackwardOp: string;
+  /** TensorFlow op names, to run through `backend.executeSingleOutput` or `executeMultipleOutputs`. */
+  ops: Record<NativeOpKey, string>;
   /** 'avx512', 'avx2-fma' or 'portable': the micro-kernel build picked for this CPU. */
   instructionSet: string;
   numThreads: number;
@@ -109,7 +107,13 @@ function tryLoad(): AddonLoad {
     };
   }
   try {
-    return {addon: load(found.file) as NativeAddon, ...found};
+    const addon = load(found.file) as NativeAddon;
+    if (typeof addon.ops !== 'object' || addon.ops === null) {
+      // A build of older sources (before the op table): its ops' names are unknown here.
+      return {addon: null, reason: `${found.file} has no op table: it was built from other sources; rebuild it`,
+              buildCommand};
+    }
+    return {addon, ...found};
   } catch (error) {
     return {addon: null, reason: `loading ${found.file} failed: ${(error as Error).message}`, buildCommand};
   }

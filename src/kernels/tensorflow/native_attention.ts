@@ -30,7 +30,7 @@ export function nativeSDD(
     layout: BlockLayout): Tensor {
   const {row} = nativeTables(backend, layout);
   return backend.executeSingleOutput(
-      addon.sddOp,
+      addon.ops.sdd,
       [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: layout.blockSize}],
       [a, b, ...tableInputs(row)]);
 }
@@ -48,7 +48,7 @@ export function nativeSoftmax(
   // Without a mask the op ignores its key_mask input: scores stand in, so
   // no placeholder tensor is made per call.
   return backend.executeSingleOutput(
-      addon.softmaxOp, attrs, [scores, keyMask ?? scores, ...tableInputs(row)]);
+      addon.ops.softmax, attrs, [scores, keyMask ?? scores, ...tableInputs(row)]);
 }
 
 /** scale * p * (dp - rowsum(dp * p)) on the kept blocks. */
@@ -57,7 +57,7 @@ export function nativeSoftmaxBackward(
     layout: BlockLayout, scale: number): Tensor {
   const {row} = nativeTables(backend, layout);
   return backend.executeSingleOutput(
-      addon.softmaxBackwardOp, [floatAttr(backend, 'scale', scale)], [p, dp, ...tableInputs(row)]);
+      addon.ops.softmaxBackward, [floatAttr(backend, 'scale', scale)], [p, dp, ...tableInputs(row)]);
 }
 
 /** P . v on the row table, or P^T . v on the column table; [B, S, d]. */
@@ -67,7 +67,7 @@ export function nativeDSD(
   const tables = nativeTables(backend, layout);
   const table = transposeP ? tables.column : tables.row;
   return backend.executeSingleOutput(
-      addon.dsdOp, [boolAttr(backend, 'transpose_p', transposeP)], [p, v, ...tableInputs(table)]);
+      addon.ops.dsd, [boolAttr(backend, 'transpose_p', transposeP)], [p, v, ...tableInputs(table)]);
 }
 
 /** [out, probs] of the fused forward (native/fused_attention_ops.h): one op, on the row table. */
@@ -81,7 +81,7 @@ export function nativeAttention(
     boolAttr(backend, 'use_key_mask', keyMask != null)
   ];
   return backend.executeMultipleOutputs(
-             addon.attentionOp, attrs, [q, k, v, keyMask ?? noMask, ...tableInputs(row)], 2) as
+             addon.ops.attention, attrs, [q, k, v, keyMask ?? noMask, ...tableInputs(row)], 2) as
       [Tensor, Tensor];
 }
 
@@ -91,7 +91,7 @@ export function nativeAttentionBackward(
     {layout, scale, causal}: BlockSparseAttentionBackwardAttrs): [Tensor, Tensor, Tensor] {
   const {row, column} = nativeTables(backend, layout);
   return backend.executeMultipleOutputs(
-             addon.attentionBackwardOp, [floatAttr(backend, 'scale', scale), boolAttr(backend, 'causal', causal)],
+             addon.ops.attentionBackward, [floatAttr(backend, 'scale', scale), boolAttr(backend, 'causal', causal)],
              [q, k, v, probs, dy, ...tableInputs(row), ...tableInputs(column)], 3) as
       [Tensor, Tensor, Tensor];
 }

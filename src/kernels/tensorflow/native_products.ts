@@ -74,7 +74,7 @@ export function nativeMatMul(
   const tables = nativeTables(backend, layout);
   const table = transposeW ? tables.row : tables.column;
   return backend.executeSingleOutput(
-      addon.matMulOp,
+      addon.ops.matMul,
       [{name: 'transpose_w', type: backend.binding.TF_ATTR_BOOL, value: transposeW}],
       [x, w, table.ptr, table.other, table.block]);
 }
@@ -85,7 +85,7 @@ export function nativeSampledMatMul(
     layout: BlockLayout): Tensor {
   const tables = nativeTables(backend, layout);
   return backend.executeSingleOutput(
-      addon.sampledMatMulOp,
+      addon.ops.sampledMatMul,
       [{name: 'block_size', type: backend.binding.TF_ATTR_INT, value: layout.blockSize}],
       [a, b, tables.blockRow, tables.blockCol]);
 }
@@ -96,7 +96,7 @@ export function nativeLSTMStep(
     layout: BlockLayout): [Tensor, Tensor, Tensor] {
   const {column, noMask} = nativeTables(backend, layout);
   return backend.executeMultipleOutputs(
-             addon.lstmStepOp, [],
+             addon.ops.lstmStep, [],
              [z, hPrev, cPrev, w, mask ?? noMask, column.ptr, column.other, column.block], 3) as
       [Tensor, Tensor, Tensor];
 }
@@ -108,7 +108,7 @@ export function nativeLSTMStepBackward(
     layout: BlockLayout): [Tensor, Tensor, Tensor] {
   const {row, noMask} = nativeTables(backend, layout);
   return backend.executeMultipleOutputs(
-             addon.lstmStepBackwardOp, [],
+             addon.ops.lstmStepBackward, [],
              [dh, dc, c, gates, cPrev, w, mask ?? noMask, row.ptr, row.other, row.block], 3) as
       [Tensor, Tensor, Tensor];
 }

@@ -2,8 +2,8 @@
 // loaded libtensorflow) registers the ops with that TensorFlow runtime, or
 // reuses those another copy of this addon registered in the process, and
 // exports what the TypeScript side needs to call and describe them:
-//   {matMulOp, sampledMatMulOp, lstmStepOp, lstmStepBackwardOp, sddOp, softmaxOp,
-//    softmaxBackwardOp, dsdOp, attentionOp, attentionBackwardOp (op names),
+//   {ops (each op's TensorFlow name under the key the TypeScript side calls
+//    it by: kNativeOps below, the one list of them),
 //    instructionSet, numThreads (this file's kernels),
 //    opAbiVersion, registeredOps (true: this file registered the ops; false:
 //    it reuses another copy's)}
@@ -24,6 +24,25 @@
 
 namespace {
 
+// Every op this addon registers: the key the TypeScript side uses
+// (native_addon.ts, NativeOpKey) and the op's name in the TensorFlow runtime.
+struct NativeOp {
+  const char* key;
+  const char* name;
+};
+constexpr NativeOp kNativeOps[] = {
+    {"matMul", tfjs_blocksparse::kMatMulOpName},
+    {"sampledMatMul", tfjs_blocksparse::kSampledMatMulOpName},
+    {"lstmStep", tfjs_blocksparse::kLSTMStepOpName},
+    {"lstmStepBackward", tfjs_blocksparse::kLSTMStepBackwardOpName},
+    {"sdd", tfjs_blocksparse::kSDDOpName},
+    {"softmax", tfjs_blocksparse::kSoftmaxOpName},
+    {"softmaxBackward", tfjs_blocksparse::kSoftmaxBackwardOpName},
+    {"dsd", tfjs_blocksparse::kDSDOpName},
+    {"attention", tfjs_blocksparse::kAttentionOpName},
+    {"attentionBackward", tfjs_blocksparse::kAttentionBackwardOpName},
+};
+
 bool SetString(napi_env env, napi_value object, const char* key, const char* value) {
   napi_value v;
   return napi_create_string_utf8(env, value, NAPI_AUTO_LENGTH, &v) == napi_ok &&
@@ -39,17 +58,10 @@ napi_value Init(napi_env env, napi_value exports) {
         ("tfjs-blocksparse native ops could not be registered: " + registration.error).c_str());
     return nullptr;
   }
-  napi_value threads, abiVersion, registeredOps;
-  if (!SetString(env, exports, "matMulOp", tfjs_blocksparse::kMatMulOpName) ||
-      !SetString(env, exports, "sampledMatMulOp", tfjs_blocksparse::kSampledMatMulOpName) ||
-      !SetString(env, exports, "lstmStepOp", tfjs_blocksparse::kLSTMStepOpName) ||
-      !SetString(env, exports, "lstmStepBackwardOp", tfjs_blocksparse::kLSTMStepBackwardOpName) ||
-      !SetString(env, exports, "sddOp", tfjs_blocksparse::kSDDOpName) ||
-      !SetString(env, exports, "softmaxOp", tfjs_blocksparse::kSoftmaxOpName) ||
-      !SetString(env, exports, "softmaxBackwardOp", tfjs_blocksparse::kSoftmaxBackwardOpName) ||
-      !SetString(env, exports, "dsdOp", tfjs_blocksparse::kDSDOpName) ||
-      !SetString(env, exports, "attentionOp", tfjs_blocksparse::kAttentionOpName) ||
-      !SetString(env, exports, "attentionBackwardOp", tfjs_blocksparse::kAttentionBackwardOpName) ||
+  napi_value ops, threads, abiVersion, registeredOps;
+  bool ok = napi_create_object(env, &ops) == napi_ok;
+  for (const NativeOp& op : kNativeOps) ok = ok && SetString(env, ops, op.key, op.name);
+  if (!ok || napi_set_named_property(env, exports, "ops", ops) != napi_ok ||
       !SetString(env, exports, "instructionSet", tfjs_blocksparse::InstructionSet()) ||
       napi_create_int32(env, tfjs_blocksparse::NumThreads(), &threads) != napi_ok ||
       napi_set_named_property(env, exports, "numThreads", threads) != napi_ok ||
