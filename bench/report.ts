@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import {attentionTable, installedTensorflowTable, lstmTable, pairedTable, summaryTable} from './report_tables';
+import {attentionTable, installedTensorflowTable, lstmTable, pairedTable, sparsityTable, summaryTable} from './report_tables';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -45,6 +45,7 @@ const GENERATORS: {[name: string]: {files: string[], generate: (into: string) =>
       {files: [PERFORMANCE], generate: pairedTable('docs/bench/webgpu-lstm-shapes/paired-webgpu.json')},
   'lstm-step': {files: [PERFORMANCE], generate: lstmTable(LSTM_FILES)},
   'attention': {files: [PERFORMANCE], generate: attentionTable(ATTENTION_FILES)},
+  'sparsity': {files: [PERFORMANCE], generate: sparsityTable('docs/bench/sparsity-tensorflow/sparsity-tensorflow.json')},
 };
 
 /** `text` with every block of `name` refilled; throws when the markers are missing. */

@@ -245,3 +245,41 @@ export function summaryTable(installedFile: string, webgpuFile: string, lstmTens
 }
 
 const PERFORMANCE_DOC = 'docs/performance.md';
+
+interface SparsityResults {
+  metadata: RunMetadata;
+  settings: {hidden: number, input: number, batch: number, steps: number, blockSize: number, finalDensity: number,
+             pruneSteps: number, frequency: number, pairs: number};
+  atStart: {sparseMsMedian: number, denseMsMedian: number, ratioMedian: number, ratioMin: number};
+  atEnd: {sparseMsMedian: number, denseMsMedian: number, ratioMedian: number, ratioMin: number};
+  density: {start: number, end: number};
+  pruning: {updates: number, updateMsMedian: number, stepMsMedian: number};
+  rigl: {updates: number, updateMsMedian: number, stepMsMedian: number};
+}
+
+/** bench/sparsity.ts's results: a training step before and after pruning, and what updates cost. */
+export function sparsityTable(file: string) {
+  return (into: string): string => {
+    const r = readJson<SparsityResults>(file);
+    const s = r.settings;
+    const row = (when: string, density: number, m: SparsityResults['atStart']) => `| ${when} | ${
+        formatDensity(density)} | ${m.sparseMsMedian.toFixed(0)} | ${m.denseMsMedian.toFixed(0)} | ${
+        m.ratioMedian.toFixed(3)} (${m.ratioMin.toFixed(3)}) |`;
+    const update = (name: string, u: SparsityResults['pruning']) => `| ${name} | ${u.updates} | ${
+        u.updateMsMedian.toFixed(0)} | ${u.stepMsMedian.toFixed(0)} | ${(u.updateMsMedian / u.stepMsMedian).toFixed(2)} |`;
+    return [
+      '| training step | recurrent density | block-sparse LSTM ms | `tf.layers.lstm` ms | time ratio, median (min) |',
+      '|---|---|---|---|---|',
+      row('before pruning', r.density.start, r.atStart),
+      row(`after ${s.pruneSteps} steps of pruning`, r.density.end, r.atEnd),
+      '',
+      '| update | updates | median ms | median training step ms | update / step |',
+      '|---|---|---|---|---|',
+      update(`pruning, every ${s.frequency} steps`, r.pruning),
+      update('RigL (its gradient probe included)', r.rigl),
+      '',
+      `${s.hidden} units, b = ${s.blockSize}, batch ${s.batch} x ${s.steps} timesteps, input ${s.input}; ${
+          s.pairs} interleaved pairs per step comparison. ${provenance(r.metadata, file, into)}`,
+    ].join('\n');
+  };
+}

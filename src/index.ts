@@ -30,5 +30,6 @@ export {nativeKernels, NativeKernels} from './native_kernels';
 
 import * as initializers from './layers/initializers';
 import * as layers from './layers/exports';
-export {initializers, layers};
+import * as sparsity from './sparsity/index';
+export {initializers, layers, sparsity};
 export {BlockSparseDense, BlockSparseLSTM, BlockSparseLSTMCell, BlockSparseMultiHeadAttention} from './layers/exports';

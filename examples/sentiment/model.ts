@@ -25,6 +25,11 @@ export interface SentimentModelConfig {
    * tfjs-layers 4.22 ("Cannot read properties of null (reading 'clone')").
    */
   dropout: number;
+  /**
+   * Start the block-sparse recurrent kernel with every block, for pruning
+   * to `density` while training (layout_learning.ts); default false.
+   */
+  startDense?: boolean;
 }
 
 export const DEFAULT_MODEL_CONFIG: SentimentModelConfig = {
@@ -47,9 +52,11 @@ export function buildSentimentModel(config: SentimentModelConfig): tf.LayersMode
     inputShape: [null as unknown as number], embeddingsInitializer: tf.initializers.randomUniform({minval: -0.05, maxval: 0.05, seed: config.seed}),
   }));
   if (config.sparse) {
+    const {hiddenSize: units, blockSize} = config;
     model.add(tfbs.layers.blockSparseLSTM({
-      units: config.hiddenSize, blockSize: config.blockSize, recurrentDensity: config.density,
-      layoutType: config.layoutType, seed: config.seed, unitForgetBias: true, dropout: config.dropout,
+      units, blockSize, layoutType: config.layoutType, seed: config.seed, unitForgetBias: true, dropout: config.dropout,
+      ...(config.startDense ? {recurrentLayout: tfbs.BlockLayout.dense(units, 4 * units, blockSize)} :
+                              {recurrentDensity: config.density}),
     }));
   } else {
     // The same layer with dense kernels computes tf.layers.lstm's function

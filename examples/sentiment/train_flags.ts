@@ -7,6 +7,7 @@
 import {flagSpecs, parseNumber} from '../../scripts/lib/command_flags';
 import {LAYOUT_TYPES, LayoutType} from '../../src/layout/generators';
 
+import {checkLayoutLearningKind, DEFAULT_LAYOUT_LEARNING} from './layout_learning';
 import {SentimentTrainOptions} from './train_model';
 
 // No defaults here: a flag given overrides DEFAULT_TRAIN_OPTIONS, one not given leaves it.
@@ -14,6 +15,7 @@ export const TRAIN_FLAGS = flagSpecs({
   data: null, model: null, hidden: null, density: null, 'block-size': null, layout: null, embedding: null,
   epochs: null, 'batch-size': null, 'max-length': null, 'vocab-size': null, 'min-count': null, lr: null,
   dropout: null, seed: null, 'max-batches': null, 'time-limit': null, out: null,
+  'learn-layout': null, 'learn-every': null, 'learn-until': null,
 });
 
 export type TrainFlagValues = {[name in keyof typeof TRAIN_FLAGS]?: string};
@@ -47,6 +49,13 @@ export function trainOptionsFromFlags(flags: TrainFlagValues): Partial<Sentiment
       throw new Error(`--layout must be one of ${LAYOUT_TYPES.join(', ')}, but got '${flags.layout}'.`);
     }
     options.layoutType = flags.layout as LayoutType;
+  }
+  if (flags['learn-layout'] != null || flags['learn-every'] != null || flags['learn-until'] != null) {
+    const learning = {...DEFAULT_LAYOUT_LEARNING};
+    if (flags['learn-layout'] != null) learning.kind = checkLayoutLearningKind(flags['learn-layout'], '--learn-layout');
+    if (flags['learn-every'] != null) learning.every = parseNumber(flags['learn-every'], '--learn-every');
+    if (flags['learn-until'] != null) learning.endStep = parseNumber(flags['learn-until'], '--learn-until');
+    options.layoutLearning = learning;
   }
   if (flags.data != null) options.dataPath = flags.data;
   if (flags.out != null) options.outDir = flags.out;

@@ -9,11 +9,13 @@
 import * as tf from '@tensorflow/tfjs';
 
 import {stderrIsTerminal} from '../../scripts/lib/tensorflow_log_filter';
+import * as tfbs from '../../src/index';
 import type {LayoutType} from '../../src/layout/generators';
 
 import {loadSentimentData} from './data/node_files';
 import {Vocabulary} from './data/vocabulary';
 import {buildSentimentModel, DEFAULT_MODEL_CONFIG, recurrentParameterCount, SentimentModelConfig} from './model';
+import {DEFAULT_LAYOUT_LEARNING, LayoutLearning, layoutLearner} from './layout_learning';
 import {saveSentimentModel} from './model_files';
 import {BatchReport, compileForTraining, encodeExamples, evaluateSet, trainEpoch} from './training';
 import {TrainingClock} from './training_clock';
@@ -59,6 +61,8 @@ export interface SentimentTrainOptions {
   save: boolean;
   /** Where the best epoch's model goes; default sentiment-models/<sparse|dense>-h<hiddenSize>. */
   outDir?: string;
+  /** How the sparse recurrent layout is learned while training (static: not at all). */
+  layoutLearning: LayoutLearning;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: SentimentTrainOptions = {
@@ -81,6 +85,7 @@ export const DEFAULT_TRAIN_OPTIONS: SentimentTrainOptions = {
   trainingBudgetMinutes: Infinity,
   evaluateEverySeconds: Infinity,
   save: true,
+  layoutLearning: DEFAULT_LAYOUT_LEARNING,
 };
 
 export interface TrainReporting {
@@ -115,6 +120,8 @@ export interface TrainResult {
   recurrentParameters: number;
   /** Where the model was saved; undefined when `save` is false. */
   outDir?: string;
+  /** Every update of a learned layout, in order (none for a static one). */
+  layoutUpdates: tfbs.sparsity.SparsityUpdate[];
 }
 
 function progressLine(epoch: number, epochs: number, r: BatchReport): string {
@@ -154,6 +161,7 @@ export async function trainSentimentModel(
     vocabularySize: vocabulary.size, embeddingSize: options.embeddingSize, hiddenSize: options.hiddenSize,
     sparse: options.sparse, density: options.density, blockSize: options.blockSize,
     layoutType: options.layoutType, seed: options.seed, dropout: options.dropout,
+    startDense: options.sparse && options.layoutLearning.kind === 'prune',
   };
   const train = encodeExamples(data.train, vocabulary, options.maxLength);
   const dev = encodeExamples(data.dev, vocabulary, options.maxLength);
@@ -162,8 +170,13 @@ export async function trainSentimentModel(
   const recurrent = recurrentParameterCount(config);
   log(`backend ${tf.getBackend()}; data: ${data.description} (${data.train.length} train, ${data.dev.length} dev); ` +
       `vocabulary ${vocabulary.size}`);
+  const learning = options.layoutLearning;
   log(`model: ${config.sparse ? `block-sparse LSTM, density ${config.density}, b=${config.blockSize}, ${config.layoutType}` : 'dense LSTM'}` +
-      `, hidden ${config.hiddenSize}, ${model.countParams()} parameters (${recurrent} recurrent)`);
+      `, hidden ${config.hiddenSize}, ${model.countParams()} parameters (${recurrent} recurrent)` +
+      (config.sparse && learning.kind !== 'static' ?
+           `; layout learned by ${learning.kind}, every ${learning.every} steps to step ${learning.endStep}` : ''));
+  const layoutUpdates: tfbs.sparsity.SparsityUpdate[] = [];
+  const learner = config.sparse ? layoutLearner(learning, config.density, update => layoutUpdates.push(update)) : null;
   try {
     const outDir = options.outDir ?? `sentiment-models/${config.sparse ? 'sparse' : 'dense'}-h${config.hiddenSize}`;
     const timeLimitMs = options.timeLimitMinutes * 60000;
@@ -193,7 +206,8 @@ export async function trainSentimentModel(
           await evaluateDev(epoch);
           while (nextEvaluationSeconds <= clock.seconds()) nextEvaluationSeconds += options.evaluateEverySeconds;
         }
-      }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: () => clock.seconds() >= budgetSeconds});
+      }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: () => clock.seconds() >= budgetSeconds},
+      learner == null ? undefined : (x, y) => learner.afterStep(model, x, y));
       clock.stop();
       epochTokensBefore = tokens;
       progress?.end();
@@ -225,7 +239,7 @@ export async function trainSentimentModel(
     log(`best dev accuracy at the end of an epoch ${devAccuracy.toFixed(4)}${
         options.save ? `; model and vocabulary in ${outDir}` : ''}`);
     return {devAccuracy, trainSeconds, tokensPerSecond, parameters: model.countParams(),
-      recurrentParameters: recurrent, outDir: options.save ? outDir : undefined};
+      recurrentParameters: recurrent, outDir: options.save ? outDir : undefined, layoutUpdates};
   } finally {
     // Also when training fails, so that a caller that goes on (the budget experiment) keeps no weights.
     // The optimizer too: model.dispose() disposes only an optimizer that tfjs-layers created itself.

@@ -81,7 +81,8 @@ export function compileForTraining(model: tf.LayersModel, learningRate: number):
 export async function trainEpoch(
     model: tf.LayersModel, set: EncodedSet, batchSize: number, seed: number,
     onBatch: (report: BatchReport) => void|Promise<void>,
-    limits: {maxBatches?: number, deadline?: number, shouldStop?: () => boolean} = {}): Promise<BatchReport> {
+    limits: {maxBatches?: number, deadline?: number, shouldStop?: () => boolean} = {},
+    afterStep?: (x: tf.Tensor, y: tf.Tensor) => Promise<void>): Promise<BatchReport> {
   const plans = planBatches(set, batchSize, seed).slice(0, limits.maxBatches ?? Infinity);
   let lossSum = 0, accuracySum = 0, tokens = 0;
   const start = performance.now();
@@ -90,6 +91,7 @@ export async function trainEpoch(
   for (let b = 0; b < plans.length; b++) {
     const {x, y} = batchTensors(set, plans[b]);
     const [loss, accuracy] = await model.trainOnBatch(x, y) as number[];
+    await afterStep?.(x, y);  // a learned layout's update, on this batch (layout_learning.ts)
     tf.dispose([x, y]);
     lossSum += loss;
     accuracySum += accuracy;

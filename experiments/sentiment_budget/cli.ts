@@ -59,7 +59,7 @@ function positiveNumber(text: string, flag: string, integer = false): number {
 function settingsFromFlags(flags: Flags): BudgetSettings {
   const options = {...DEFAULT_TRAIN_OPTIONS, ...trainOptionsFromFlags(flags)};
   const {sparse: _s, hiddenSize: _h, density: _d, seed: _r, epochs: _e, timeLimitMinutes: _t, trainingBudgetMinutes: _b,
-    evaluateEverySeconds: _v, save: _w, outDir: _o, dataPath, ...training} = options;
+    evaluateEverySeconds: _v, save: _w, outDir: _o, dataPath, layoutLearning, ...training} = options;
   const data = dataPath ?? defaultDataPath();
   if (data == null) throw new Error(`No --data given and ../shared/data does not exist. ${HOW_TO_GET_SST2}`);
   return {
@@ -67,6 +67,10 @@ function settingsFromFlags(flags: Flags): BudgetSettings {
     budgetMinutes: positiveNumber(flags['budget-minutes'], '--budget-minutes'),
     evaluateEverySeconds: positiveNumber(flags['evaluate-every'], '--evaluate-every'),
     jobs: positiveNumber(flags.jobs, '--jobs', true), data: path.resolve(data), training,
+    // Only when asked for, so that results of static layouts keep their settings.
+    ...(flags['learn-every'] != null || flags['learn-until'] != null ?
+            {layoutLearning: {every: layoutLearning.every, endStep: layoutLearning.endStep}} :
+            {}),
   };
 }
 

@@ -1,9 +1,13 @@
 /**
  * The models of the equal-budget experiment and their names: `dense-<hidden>`
  * for a dense LSTM, `sparse-<hidden>-1/<k>` for a block-sparse LSTM whose
- * recurrent kernel keeps 1/k of its blocks. A name is the key of a run in the
- * results file, so every spelling of a model maps to one canonical name.
+ * recurrent kernel keeps 1/k of its blocks on a fixed layout, `rigl-...`
+ * for the same with RigL moving its blocks, and `pruned-...` for one that
+ * starts dense and is pruned to 1/k (examples/sentiment/layout_learning.ts).
+ * A name is the key of a run in the results file, so every spelling of a
+ * model maps to one canonical name.
  */
+import {LayoutLearningKind} from '../../examples/sentiment/layout_learning';
 import {parseList, parseNumber} from '../../scripts/lib/command_flags';
 
 export interface BudgetModel {
@@ -11,8 +15,10 @@ export interface BudgetModel {
   name: string;
   sparse: boolean;
   hiddenSize: number;
-  /** Fraction of the recurrent kernel's blocks kept; 1 for dense. */
+  /** Fraction of the recurrent kernel's blocks kept (at the end, when pruned); 1 for dense. */
   density: number;
+  /** How the sparse layout is learned; 'static' for dense and sparse- models. */
+  learning: LayoutLearningKind;
 }
 
 /**
@@ -31,16 +37,20 @@ function densityName(density: number): string {
   return Math.abs(1 / k - density) < 1e-12 ? `1/${k}` : String(density);
 }
 
+/** The name prefix of a sparse model by how its layout is learned. */
+const SPARSE_PREFIX: Record<LayoutLearningKind, string> = {static: 'sparse', rigl: 'rigl', prune: 'pruned'};
+
 export function budgetModelName(model: Omit<BudgetModel, 'name'>): string {
-  return model.sparse ? `sparse-${model.hiddenSize}-${densityName(model.density)}` : `dense-${model.hiddenSize}`;
+  return model.sparse ? `${SPARSE_PREFIX[model.learning]}-${model.hiddenSize}-${densityName(model.density)}` :
+                        `dense-${model.hiddenSize}`;
 }
 
-const MODEL_NAME = /^(dense)-(\d+)$|^(sparse)-(\d+)-([0-9./]+)$/;
+const MODEL_NAME = /^(dense)-(\d+)$|^(sparse|rigl|pruned)-(\d+)-([0-9./]+)$/;
 
 /** One model from its name; `flag` names the flag for the error. */
 export function parseBudgetModel(text: string, flag: string): BudgetModel {
   const match = MODEL_NAME.exec(text);
-  const expected = `dense-<hidden> or sparse-<hidden>-<density> (like ${DEFAULT_BUDGET_MODELS[0]} or ${
+  const expected = `dense-<hidden> or sparse|rigl|pruned-<hidden>-<density> (like ${DEFAULT_BUDGET_MODELS[0]} or ${
       DEFAULT_BUDGET_MODELS[4]})`;
   if (match == null) throw new Error(`${flag} must list models named ${expected}, but got '${text}'.`);
   const sparse = match[3] != null;
@@ -50,7 +60,9 @@ export function parseBudgetModel(text: string, flag: string): BudgetModel {
   if (!(density > 0 && density <= 1)) {
     throw new Error(`${flag}: '${text}' needs a density in (0, 1], but got ${density}.`);
   }
-  const model = {sparse, hiddenSize, density};
+  const learning = (Object.keys(SPARSE_PREFIX) as LayoutLearningKind[])
+                       .find(kind => sparse && SPARSE_PREFIX[kind] === match[3]) ?? 'static';
+  const model = {sparse, hiddenSize, density, learning};
   return {name: budgetModelName(model), ...model};
 }
 

@@ -10,7 +10,7 @@ import {linearPlot} from '../../scripts/lib/svg_plot';
 
 import {BudgetResults, BudgetSettings, findRun, RunEnvironment} from './results';
 import type {RunRequest} from './run';
-import {meanCurve, ModelSummary, summarizeModel, winnerStatement} from './summary';
+import {learnedLayoutStatements, meanCurve, ModelSummary, summarizeModel, winnerStatement} from './summary';
 
 export interface BudgetReportOptions {
   /** The runs the experiment asks for: those not in the results are listed as missing. */
@@ -97,6 +97,7 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
     '',
     winnerStatement([...summaries.values()], settings.budgetMinutes) +
         (missing.length > 0 ? ` Provisional: ${missing.length} of ${options.requests.length} runs are missing.` : ''),
+    ...learnedLayoutStatements([...summaries.values()]).flatMap(statement => ['', `Learned layout: ${statement}`]),
     '',
     `| model | recurrent params | seeds | best dev accuracy (mean ± sd) | per seed | dev accuracy at the end | tokens/s | steps |`,
     '|---|---|---|---|---|---|---|---|',

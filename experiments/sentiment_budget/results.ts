@@ -15,7 +15,7 @@ export const BUDGET_RESULTS_FORMAT = 'tfjs-blocksparse-sentiment-budget/1';
 /** Training options every run shares; the model, the seed and the time limits are set per run. */
 export type SharedTrainOptions = Omit<SentimentTrainOptions,
     'sparse'|'hiddenSize'|'density'|'seed'|'epochs'|'timeLimitMinutes'|'trainingBudgetMinutes'|
-    'evaluateEverySeconds'|'save'|'outDir'|'dataPath'>;
+    'evaluateEverySeconds'|'save'|'outDir'|'dataPath'|'layoutLearning'>;
 
 export interface BudgetSettings {
   backend: string;
@@ -32,6 +32,11 @@ export interface BudgetSettings {
   /** The data directory or file read. */
   data: string;
   training: SharedTrainOptions;
+  /**
+   * Steps between layout updates and the last step of the rigl- and pruned-
+   * models; absent for a results file run with the defaults.
+   */
+  layoutLearning?: {every: number, endStep: number};
 }
 
 export interface RunEnvironment {
@@ -61,6 +66,8 @@ export interface BudgetRun {
   density: number;
   /** Of the block-sparse kernels; absent for dense models. */
   blockSize?: number;
+  /** Each update of a learned recurrent layout (rigl-, pruned- models): step, density, changed blocks. */
+  layoutUpdates?: Array<{step: number, density: number, changedBlocks: number}>;
   parameters: number;
   recurrentParameters: number;
   /** Dev evaluations against training time, the first one before any training step. */

@@ -3,6 +3,7 @@
  * use: trainSentimentModel for the budget's training time, the dev set
  * evaluated every few seconds of training time, nothing saved.
  */
+import {DEFAULT_LAYOUT_LEARNING} from '../../examples/sentiment/layout_learning';
 import {DevEvaluation, trainSentimentModel} from '../../examples/sentiment/train_model';
 
 import {startRecordingEnvironment} from './environment';
@@ -34,6 +35,7 @@ export async function runBudgetRun(
     ...settings.training, dataPath: settings.data, sparse: model.sparse, hiddenSize: model.hiddenSize,
     density: model.density, seed, epochs: Infinity, trainingBudgetMinutes: settings.budgetMinutes,
     evaluateEverySeconds: settings.evaluateEverySeconds, save: false,
+    layoutLearning: {...DEFAULT_LAYOUT_LEARNING, ...settings.layoutLearning, kind: model.learning},
   }, {
     log: line => log(prefix + line), progress: false,
     onEvaluation: point => {
@@ -45,6 +47,8 @@ export async function runBudgetRun(
   return {
     model: model.name, seed, sparse: model.sparse, hiddenSize: model.hiddenSize, density: model.density,
     blockSize: model.sparse ? settings.training.blockSize : undefined, parameters: result.parameters,
+    ...(model.learning === 'static' ? {} : {layoutUpdates: result.layoutUpdates.map(({step, weights: [recurrent]}) =>
+                                              ({step, density: recurrent.density, changedBlocks: recurrent.changedBlocks}))}),
     recurrentParameters: result.recurrentParameters, curve,
     bestDevAccuracy: Math.max(...curve.map(p => p.devAccuracy)),
     trainSeconds: last.trainSeconds, steps: last.steps, tokens: last.tokens,

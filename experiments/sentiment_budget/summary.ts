@@ -96,3 +96,26 @@ export function winnerStatement(summaries: ModelSummary[], budgetMinutes: number
       `the best ${side(winner)} model, ${describe(winner)}, beats the best ${side(loser)} model, ${describe(loser)}, ` +
       `in best dev accuracy (mean ± sd over seeds) by ${gap.toFixed(4)}, ${clear}.`;
 }
+
+/**
+ * For each model whose layout was learned (rigl-, pruned-), a sentence
+ * comparing it with the same size and density on a fixed layout (sparse-),
+ * when both have run; the same rule for a clear lead as winnerStatement.
+ */
+export function learnedLayoutStatements(summaries: ModelSummary[]): string[] {
+  const statements: string[] = [];
+  for (const learned of summaries.filter(s => /^(rigl|pruned)-/.test(s.model))) {
+    const fixed = summaries.find(s => s.model === learned.model.replace(/^(rigl|pruned)-/, 'sparse-'));
+    if (fixed == null) continue;
+    const gap = learned.bestMean - fixed.bestMean;
+    const spreadOf = Math.max(learned.bestSpread, fixed.bestSpread);
+    const verdict = Math.abs(gap) < 5e-5 ? 'ties with' :
+        Math.min(learned.runs.length, fixed.runs.length) < 2 ? `${gap > 0 ? 'leads' : 'trails'} (one seed, no spread)` :
+        Math.abs(gap) > spreadOf ? `${gap > 0 ? 'beats' : 'loses to'}` :
+                                   `${gap > 0 ? 'leads' : 'trails'}, within the spread over seeds,`;
+    statements.push(`${learned.model} (${learned.bestMean.toFixed(4)} ± ${learned.bestSpread.toFixed(4)}) ${verdict} ${
+        fixed.model} (${fixed.bestMean.toFixed(4)} ± ${fixed.bestSpread.toFixed(4)}) by ${Math.abs(gap).toFixed(4)}; ` +
+        `${Math.round(learned.tokensPerSecondMean)} against ${Math.round(fixed.tokensPerSecondMean)} tokens/s.`);
+  }
+  return statements;
+}

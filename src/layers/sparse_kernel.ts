@@ -139,7 +139,28 @@ export class SparseKernel {
 
   /** How the layer reports this kernel's weight (see `weightLayouts()`). */
   weight(name: string, variable: tfl.LayerVariable): WeightLayout {
-    return {name, variable, layout: this.full, layoutArg: this.layoutArg};
+    return {
+      name, variable, layout: this.full, layoutArg: this.layoutArg,
+      replaceLayout: this.full == null ? null : layout => this.replaceLayout(layout),
+    };
+  }
+
+  /**
+   * Puts `layout` in place of the kernel's built layout (the layout a
+   * training schedule learned): later calls, `getConfig()` and saved models
+   * use it. The caller writes the weight to match, and frees the old
+   * layout's cached tables once nothing uses it (`layout.dispose()`).
+   */
+  replaceLayout(layout: BlockLayout): void {
+    const old = this.full;
+    checkArgument(old != null, this.fn, this.layoutArg, 'a built layout before it is replaced', 'none yet');
+    checkArgument(
+        layout instanceof BlockLayout && layout.inputSize === old.inputSize &&
+            layout.outputSize === old.outputSize && layout.blockSize === old.blockSize && layout.nnzBlocks > 0,
+        this.fn, this.layoutArg,
+        `a layout of shape [${old.inputSize}, ${old.outputSize}], blockSize ${old.blockSize}, with blocks`,
+        layout instanceof BlockLayout ? layout.toString() : layout);
+    this.full = layout;
   }
 
   /**

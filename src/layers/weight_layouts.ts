@@ -23,12 +23,17 @@ export interface WeightLayout {
   layout: BlockLayout|null;
   /** The config argument the layout comes from ('recurrentLayout'). */
   layoutArg: string|null;
+  /**
+   * Puts a new layout of the same shape in place of `layout` (see
+   * `SparseKernel.replaceLayout`); null for a weight without one.
+   */
+  replaceLayout: ((layout: BlockLayout) => void)|null;
 }
 
 /** A weight without a layout (a bias, a dense kernel). */
 export function plainWeight(name: string, variable: tfl.LayerVariable):
     WeightLayout {
-  return {name, variable, layout: null, layoutArg: null};
+  return {name, variable, layout: null, layoutArg: null, replaceLayout: null};
 }
 
 /** A layer or cell that reports its weights (empty until it is built). */

@@ -22,6 +22,8 @@ import {AppPage, openAppPage} from './app_page';
 
 const ARTIFACTS = path.resolve(__dirname, '../../test-artifacts');
 const STEPS = Number(process.env.E2E_STEPS ?? 200);
+/** Steps between the RigL updates the training test asks the page for. */
+const LEARN_EVERY = 20;
 const NODE_SENTENCE = 'a dull , lifeless and overlong film';
 
 /**
@@ -81,6 +83,8 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
     await page.fill('#embedding', '32');
     await page.fill('#batch-size', '32');
     await page.fill('#steps', String(STEPS));
+    await page.selectOption('#learn-layout', 'rigl');
+    await page.fill('#learn-every', String(LEARN_EVERY));
     const started = Date.now();
     await page.click('#train');
     await page.waitForFunction(() => ['trained', 'error'].includes((window as unknown as WindowWithApp).sentimentApp.status),
@@ -97,6 +101,13 @@ describe('sentiment page in headless chromium (WebGPU)', () => {
     expect(late).to.be.below(early - 0.02);
     expect(state.heldOutAccuracy!).to.be.above(0.6);
     expect(Number(await page.textContent('#tokens-per-second'))).to.be.above(0);
+    // RigL moved blocks every LEARN_EVERY steps before the last, at a constant density, and the page charted it.
+    const updates = state.layoutUpdates;
+    expect(updates.map(u => u.step)).to.deep.equal(
+        Array.from({length: Math.floor((STEPS - 1) / LEARN_EVERY)}, (_, i) => (i + 1) * LEARN_EVERY));
+    expect(new Set(updates.map(u => u.density))).to.deep.equal(new Set([0.25]));
+    expect(updates.some(u => u.changedBlocks > 0), 'blocks changed').to.equal(true);
+    expect(await page.locator('#layout-chart svg, #layout-chart canvas').count()).to.be.above(0);
   });
 
   it('classifies a typed sentence and saves a screenshot', async () => {

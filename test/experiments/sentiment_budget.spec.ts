@@ -219,11 +219,27 @@ describe('sentiment example: equal-budget experiment', () => {
     expect(winnerStatement([dense], 10)).to.equal('**No winner yet**: no block-sparse run has finished.');
   });
 
+  it('trains rigl- and pruned- models, whose recurrent layouts change on the schedule', async function() {
+    this.timeout(60000);
+    const learning: BudgetSettings = {...settings, layoutLearning: {every: 2, endStep: 4}};
+    for (const [name, steps] of [['rigl-16-1/2', [2]], ['pruned-16-1/2', [2, 4]]] as const) {
+      const [model] = parseBudgetModels(name, '--models');
+      const before = tf.memory().numTensors;
+      const run = await runBudgetRun({model, seed: 1}, learning, log);
+      expect(tf.memory().numTensors, `tensors left by ${name}`).to.equal(before);
+      expect(run.steps, `${name}: steps trained`).to.be.at.least(5);
+      expect(run.layoutUpdates!.map(u => u.step), name).to.deep.equal(steps);
+      expect(run.layoutUpdates![run.layoutUpdates!.length - 1].density, name).to.equal(0.5);
+    }
+  });
+
   it('names models canonically and refuses malformed names', () => {
     expect(parseBudgetModels('all', '--models').map(m => m.name)).to.deep.equal([...DEFAULT_BUDGET_MODELS]);
-    expect(parseBudgetModels('sparse-1024-0.125,dense-362', '--models')).to.deep.equal([
-      {name: 'sparse-1024-1/8', sparse: true, hiddenSize: 1024, density: 0.125},
-      {name: 'dense-362', sparse: false, hiddenSize: 362, density: 1},
+    expect(parseBudgetModels('sparse-1024-0.125,dense-362,rigl-2048-0.0625,pruned-512-1/4', '--models')).to.deep.equal([
+      {name: 'sparse-1024-1/8', sparse: true, hiddenSize: 1024, density: 0.125, learning: 'static'},
+      {name: 'dense-362', sparse: false, hiddenSize: 362, density: 1, learning: 'static'},
+      {name: 'rigl-2048-1/16', sparse: true, hiddenSize: 2048, density: 0.0625, learning: 'rigl'},
+      {name: 'pruned-512-1/4', sparse: true, hiddenSize: 512, density: 0.25, learning: 'prune'},
     ]);
     expect(() => parseBudgetModels('dense-256,lstm-256', '--models')).to.throw(/--models must list models named .* but got 'lstm-256'/);
     expect(() => parseBudgetModels('sparse-1024-2', '--models')).to.throw(/density in \(0, 1\], but got 2/);

@@ -16,6 +16,8 @@ export interface AppState {
   /** Where the current model came from: 'trained', a URL, or browser storage. */
   modelSource: string|null;
   errors: string[];
+  /** Each update of a learned recurrent layout in the current training (none when it is fixed). */
+  layoutUpdates: Array<{step: number, density: number, changedBlocks: number}>;
 }
 
 export type WindowWithApp = {sentimentApp: AppState};

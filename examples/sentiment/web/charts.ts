@@ -10,12 +10,17 @@ export class TrainingCharts {
   readonly loss: Point[] = [];
   readonly accuracy: Point[] = [];
   readonly heldOut: Point[] = [];
+  /** A learned layout's density and the blocks each update changed, per update step. */
+  readonly density: Point[] = [];
+  readonly changedBlocks: Point[] = [];
 
   constructor(private readonly lossContainer: HTMLElement, private readonly accuracyContainer: HTMLElement,
-              private readonly heldOutContainer: HTMLElement) {}
+              private readonly heldOutContainer: HTMLElement, private readonly layoutContainer: HTMLElement) {}
 
   clear(): void {
     this.loss.length = this.accuracy.length = this.heldOut.length = 0;
+    this.density.length = this.changedBlocks.length = 0;
+    this.layoutContainer.replaceChildren();
   }
 
   render(): void {
@@ -31,6 +36,15 @@ export class TrainingCharts {
       const lastStep = this.heldOut[this.heldOut.length - 1].x;
       void tfvis.render.scatterplot(this.heldOutContainer, {values: [this.heldOut], series: ['held-out accuracy']},
           {xLabel: 'step', yLabel: 'accuracy', width: 420, height: 240, xAxisDomain: [0, lastStep]});
+    }
+    // Updates come every few dozen steps: a scatterplot too. Changed blocks are
+    // a fraction of the kept ones, so both share the [0, 1] axis.
+    if (this.density.length > 0) {
+      const lastStep = this.density[this.density.length - 1].x;
+      void tfvis.render.scatterplot(this.layoutContainer,
+          {values: [this.density, this.changedBlocks], series: ['density', 'changed blocks / kept blocks']},
+          {xLabel: 'step', yLabel: 'fraction', width: 420, height: 240, xAxisDomain: [0, lastStep],
+           yAxisDomain: [0, 1]});
     }
   }
 }

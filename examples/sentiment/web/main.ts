@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../../src/index';
 import {Example, parseLabeledTsv, parsePolarityPair, splitExamples} from '../data/parse';
 import {Vocabulary, VocabularyJSON} from '../data/vocabulary';
+import {checkLayoutLearningKind, LayoutLearning, layoutLearner} from '../layout_learning';
 import {buildSentimentModel, DEFAULT_MODEL_CONFIG, SentimentModelConfig} from '../model';
 import {compileForTraining, encodeExamples, EncodedSet, evaluateSet, predictSet, trainEpoch} from '../training';
 import type {SentimentMetadata} from '../model_files';
@@ -24,7 +25,7 @@ const BROWSER_MODEL_URL = 'indexeddb://tfjs-blocksparse-sentiment';
 const BROWSER_VOCABULARY_KEY = 'tfjs-blocksparse-sentiment-vocabulary';
 
 const state: AppState = {status: 'starting', backend: '', step: 0, losses: [], tokensPerSecond: 0,
-  heldOutAccuracy: null, lastPrediction: null, lastProbability: null, modelSource: null, errors: []};
+  heldOutAccuracy: null, lastPrediction: null, lastProbability: null, modelSource: null, errors: [], layoutUpdates: []};
 (window as unknown as WindowWithApp).sentimentApp = state;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -34,7 +35,7 @@ let data: {train: Example[], dev: Example[], description: string}|null = null;
 let model: tf.LayersModel|null = null;
 let vocabulary: Vocabulary|null = null;
 let stopRequested = false;
-const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('held-out-chart'));
+const charts = new TrainingCharts($('loss-chart'), $('accuracy-chart'), $('held-out-chart'), $('layout-chart'));
 
 function fail(error: unknown) {
   const message = error instanceof Error ? error.message : String(error);
@@ -91,7 +92,15 @@ function modelConfig(vocabularySize: number): SentimentModelConfig {
     embeddingSize: inputNumber('embedding'), hiddenSize: inputNumber('hidden'),
     sparse: $<HTMLSelectElement>('model-kind').value === 'sparse', density: inputNumber('density'),
     blockSize: Number($<HTMLSelectElement>('block-size').value), dropout: 0.2,
+    startDense: $<HTMLSelectElement>('learn-layout').value === 'prune',
   };
+}
+
+/** The layout learning the form asks for; pruning reaches the density by the last step. */
+function layoutLearning(steps: number): LayoutLearning {
+  const kind = checkLayoutLearningKind($<HTMLSelectElement>('learn-layout').value, 'layout');
+  const every = inputNumber('learn-every');
+  return {kind, every, endStep: kind === 'prune' ? Math.max(1, steps - every) : steps};
 }
 
 async function train() {
@@ -112,7 +121,15 @@ async function train() {
   const trainSet = encodeExamples(data.train, vocabulary, MAX_LENGTH);
   const heldOut = encodeExamples(data.dev, vocabulary, MAX_LENGTH);
   const steps = inputNumber('steps'), batchSize = inputNumber('batch-size');
-  $('train-status').textContent = `Training ${config.sparse ? `block-sparse (density ${config.density}, b=${config.blockSize})` : 'dense'} LSTM, ` +
+  const learning = layoutLearning(steps);
+  state.layoutUpdates = [];
+  const learner = config.sparse ? layoutLearner(learning, config.density, update => {
+    const [recurrent] = update.weights;
+    state.layoutUpdates.push({step: update.step, density: recurrent.density, changedBlocks: recurrent.changedBlocks});
+    charts.density.push({x: state.step + 1, y: recurrent.density});
+    charts.changedBlocks.push({x: state.step + 1, y: recurrent.changedBlocks / recurrent.nnzBlocks});
+  }) : null;
+  $('train-status').textContent = `Training ${config.sparse ? `block-sparse (density ${config.density}, b=${config.blockSize}, layout ${learning.kind})` : 'dense'} LSTM, ` +
       `hidden ${config.hiddenSize}, ${model.countParams()} parameters…`;
   for (let epoch = 1; state.step < steps && !stopRequested; epoch++) {
     const done = state.step;
@@ -129,7 +146,8 @@ async function train() {
         charts.render();
         await tf.nextFrame();
       }
-    }, {maxBatches: steps - done, shouldStop: () => stopRequested});
+    }, {maxBatches: steps - done, shouldStop: () => stopRequested},
+    learner == null ? undefined : (x, y) => learner.afterStep(model!, x, y));
   }
   if (charts.heldOut[charts.heldOut.length - 1]?.x !== state.step) await evaluateHeldOut(heldOut);
   charts.render();

@@ -59,15 +59,14 @@ function viaDense(
   const {blockRows, blockCols, blockSize: b, inputSize: K, outputSize: N} = layout;
   const full = layout.nnzBlocks === blockRows * blockCols;
   return withScope(keep => {
-    // Gather from w plus one zero block rather than ScatterNd: at M = 2048,
-    // b = 32, density 1/2 the plan cost MatMul + ~20 ms with ScatterNd and
-    // MatMul + under 7 ms with this Gather.
+    // Gather from w plus one zero block rather than ScatterNd, whose
+    // scatter into the dense grid cost several times as much.
     const grid = full ? w :
         keep(ops.gather(keep(ops.pad(w, [[0, 1], [0, 0], [0, 0]])),
                         blockTables(ops.backend, layout).paddedGridIndex));
     const grid4 = keep(ops.reshape(grid, [blockRows, blockCols, b, b]));
     // [0, 2, 1, 3] moves whole block rows of b floats; going straight to
-    // W^T ([1, 3, 0, 2]) moves single floats and cost ~40 ms more at 2048^2.
+    // W^T ([1, 3, 0, 2]) would move single floats, far slower at large sizes.
     const dense = keep(ops.reshape(keep(ops.transpose(grid4, [0, 2, 1, 3])), [K, N]));
     return ops.matMul(x, dense, false, transposeW);
   });
