@@ -7,6 +7,7 @@
  *             [--embedding 64] [--epochs 2] [--batch-size 64] [--max-length 50]
  *             [--vocab-size 20000] [--min-count 1] [--lr 0.003] [--dropout 0.3]
  *             [--seed 1] [--max-batches N] [--time-limit MINUTES] [--out DIR]
+ *             [--learn-layout static|rigl|prune] [--learn-every 100] [--learn-until 2000]
  *   evaluate  --model DIR [--data FILE] [--backend ...]
  *   predict   --model DIR [--backend ...] "some sentence" ["another" ...]
  *
