@@ -224,8 +224,7 @@ export function summaryTable(installedFile: string, webgpuFile: string, lstmTens
     const attention = attentionFiles.map(file => readJson<AttentionResults>(file));
     const a = attention[0].speed;
     return [
-      '| median of interleaved pairs against the dense op on the same backend | `tensorflow` (Node) | ' +
-          '`webgpu` (lavapipe) |',
+      '| measure (median of the pairs) | `tensorflow` (Node) | `webgpu` (lavapipe) |',
       '|---|---|---|',
       forwardAt('1/8'),
       forwardAt('1/32'),
@@ -236,7 +235,8 @@ export function summaryTable(installedFile: string, webgpuFile: string, lstmTens
           attention[0].settings.depth}, density ${a.density.toFixed(3)}: speedup | ${
           attention.map(r => times(r.speed.speedupMedian!)).join(' | ')} |`,
       '',
-      `\`tensorflow\`: x . W from the installed package (${link(installedFile, into)}), the rest from a checkout; ` +
+      `\`tensorflow\`: x . W timed in the installed package (${link(installedFile, into)}), the rest in a ` +
+          'checkout on the same prebuilt binary; ' +
           `\`webgpu\` runs on the CPU here, so compare its ratios, not its times. Machine: ${
               installed.metadata.cpu}, ${installed.metadata.cores} cores. Commands, settings, the load of each ` +
           `run, and the full tables: [docs/performance.md](${path.relative(path.dirname(into), PERFORMANCE_DOC)}).`,

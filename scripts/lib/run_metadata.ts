@@ -29,11 +29,17 @@ export interface RunMetadata {
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** The checkout's commit (`git describe --always --dirty`), or a note that there is none. */
+/**
+ * The checkout's commit, with '-dirty' when tracked files outside
+ * docs/bench/ differ from it (a benchmark run writes its results there, so
+ * the runs after the first one of `bench:docs` would otherwise all look
+ * dirty); a note when there is no git checkout.
+ */
 export function gitCommit(): string {
   try {
-    return execFileSync('git', ['describe', '--always', '--dirty', '--abbrev=12'], {cwd: ROOT, encoding: 'utf8'})
-        .trim();
+    const git = (...args: string[]) => execFileSync('git', args, {cwd: ROOT, encoding: 'utf8'}).trim();
+    const changed = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)docs/bench');
+    return git('rev-parse', '--short=12', 'HEAD') + (changed === '' ? '' : '-dirty');
   } catch {
     return 'unknown (not a git checkout)';
   }
