@@ -29,6 +29,7 @@ import {logLogPlot} from '../scripts/lib/svg_plot';
 import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
 import {runMetadata} from '../scripts/lib/run_metadata';
 import {median} from './timing';
+import {compiledForSteps, trainingStepMs} from './training_steps';
 
 // --dense-hidden defaults to --hidden, --input to the hidden size and
 // --kernel-density (the input kernel's) to --density.
@@ -43,16 +44,8 @@ interface Contender {
   y: tf.Tensor;
 }
 
-/** One trainOnBatch, resolved once the loss is read back, in ms. */
-async function stepMs({model, y}: Contender, x: tf.Tensor): Promise<number> {
-  const start = performance.now();
-  await model.trainOnBatch(x, y);
-  return performance.now() - start;
-}
-
-function compiled(model: tf.LayersModel): tf.LayersModel {
-  model.compile({optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError'});
-  return model;
+function stepMs({model, y}: Contender, x: tf.Tensor): Promise<number> {
+  return trainingStepMs(model, x, y);
 }
 
 async function main() {
@@ -75,7 +68,7 @@ async function main() {
 
   const sparse: Contender = {
     name: `blockSparseLSTM ${hidden} (recurrent density ${density}, input kernel ${kernelDensity}, b=${blockSize})`,
-    model: compiled(tf.sequential({layers: [tfbs.layers.blockSparseLSTM({
+    model: compiledForSteps(tf.sequential({layers: [tfbs.layers.blockSparseLSTM({
       inputShape: [steps, input], units: hidden, blockSize, kernelDensity, recurrentDensity: density, seed: 1})]})),
     y: tf.randomNormal([batch, hidden]),
   };
@@ -85,7 +78,7 @@ async function main() {
   // part of a training step.
   const dense: Contender = {
     name: `tf.layers.lstm ${denseHidden} (dense)`,
-    model: compiled(tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: denseHidden,
+    model: compiledForSteps(tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: denseHidden,
       recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform'})]})),
     y: tf.randomNormal([batch, denseHidden]),
   };

@@ -27,22 +27,14 @@ import * as tfbs from '../src/index';
 
 import {pairRatios, timeInterleavedPairs} from './interleaved_pairs';
 import {median} from './timing';
+import {compiledForSteps, trainingStepMs} from './training_steps';
 
 const FLAGS = flagSpecs({
   backend: 'cpu', hidden: '512', input: '64', batch: '32', steps: '20', 'block-size': '32', 'final-density': '1/16',
   'prune-steps': '40', frequency: '10', 'rigl-updates': '4', pairs: '5', out: 'bench-results',
 });
 
-async function stepMs(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor): Promise<number> {
-  const start = performance.now();
-  await model.trainOnBatch(x, y);
-  return performance.now() - start;
-}
-
-function compiled(model: tf.LayersModel): tf.LayersModel {
-  model.compile({optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError'});
-  return model;
-}
+const stepMs = trainingStepMs;
 
 /** Sparse and dense steps in interleaved pairs: medians and the ratio of pairs. */
 async function stepAgainstDense(sparse: tf.LayersModel, dense: tf.LayersModel, x: tf.Tensor, y: tf.Tensor,
@@ -69,11 +61,11 @@ async function main() {
   const pairs = parseNumber(flags.pairs, '--pairs');
   const metadata = runMetadata(backend);
   const x = tf.randomNormal([batch, steps, input]), y = tf.randomNormal([batch, hidden]);
-  const sparse = compiled(tf.sequential({layers: [tfbs.layers.blockSparseLSTM({
+  const sparse = compiledForSteps(tf.sequential({layers: [tfbs.layers.blockSparseLSTM({
     inputShape: [steps, input], units: hidden, blockSize, seed: 1,
     recurrentLayout: tfbs.BlockLayout.dense(hidden, 4 * hidden, blockSize)})]}));
   // glorotUniform: tfjs's orthogonal initializer is slow at this size, and init is not timed.
-  const dense = compiled(tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: hidden,
+  const dense = compiledForSteps(tf.sequential({layers: [tf.layers.lstm({inputShape: [steps, input], units: hidden,
     recurrentActivation: 'sigmoid', recurrentInitializer: 'glorotUniform'})]}));
   await stepMs(dense, x, y);
   console.log(`Learning a layout on '${backend}': blockSparseLSTM ${hidden} units (b = ${blockSize}), batch ${
