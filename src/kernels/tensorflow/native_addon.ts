@@ -15,7 +15,6 @@
 import {moduleUrl} from './module_url';
 import {nodeRequire} from './node_require';
 
-/** What the addon exports (native/addon.cc). */
 /**
  * The ops the addon registers, by the key it exports each one's TensorFlow
  * name under (`kNativeOps` in native/addon.cc, the one list of them): the
@@ -26,6 +25,7 @@ import {nodeRequire} from './node_require';
 export type NativeOpKey = 'matMul'|'sampledMatMul'|'lstmStep'|'lstmStepBackward'|'sdd'|'softmax'|'softmaxBackward'|
     'dsd'|'attention'|'attentionBackward';
 
+/** What the addon exports (native/addon.cc). */
 export interface NativeAddon {
   /** TensorFlow op names, to run through `backend.executeSingleOutput` or `executeMultipleOutputs`. */
   ops: Record<NativeOpKey, string>;
