@@ -13,7 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import {attentionTable, installedTensorflowTable, lstmTable, pairedTable, sparsityTable, summaryTable} from './report_tables';
+import {attentionTable, experimentSummary, installedTensorflowTable, lstmTable, pairedTable, sparsityTable, summaryTable} from './report_tables';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -30,6 +30,7 @@ const GENERATORS: {[name: string]: {files: string[], generate: (into: string) =>
   'summary': {files: ['README.md'], generate: summaryTable(
       'docs/bench/installed-tensorflow.json', 'docs/bench/webgpu-main/paired-webgpu.json', LSTM_FILES[0],
       LSTM_FILES[2], ATTENTION_FILES)},
+  'sentiment-rigl': {files: ['README.md'], generate: experimentSummary('docs/sentiment-rigl.md')},
   'installed-tensorflow': {files: [PERFORMANCE], generate: installedTensorflowTable},
   'tensorflow-main': {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-main/paired-tensorflow.json')},
   'tensorflow-block-sizes':

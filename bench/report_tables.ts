@@ -283,3 +283,20 @@ export function sparsityTable(file: string) {
     ].join('\n');
   };
 }
+
+/**
+ * A few lines on an experiment for the README, taken from the report its
+ * harness wrote from its results (experiments/): the verdict sentences and
+ * the command, with a link to the whole report.
+ */
+export function experimentSummary(reportFile: string) {
+  return (into: string): string => {
+    const lines = fs.readFileSync(path.join(ROOT, reportFile), 'utf8').split('\n');
+    const command = /`([^`]+)`/.exec(lines.find(line => line.startsWith('Written by')) ?? '')?.[1];
+    if (command == null) throw new Error(`${reportFile} has no 'Written by \`command\`' line.`);
+    const verdicts = lines.filter(line => line.startsWith('**') || line.startsWith('Learned layout:'));
+    return [...verdicts.flatMap(line => [line, '']),
+      `Written by \`${command}\` from its results; the table, the curves and the settings: ${link(reportFile, into)}.`,
+    ].join('\n');
+  };
+}
