@@ -119,6 +119,26 @@ describe('sparsity: schedules', () => {
   });
 });
 
+describe('sparsity: models', () => {
+  it('refuse a model without a block-sparse weight, naming its layers, leaving no tensors', async () => {
+    const model = tf.sequential({layers: [tf.layers.dense({inputShape: [4], units: 2})]});
+    model.compile({optimizer: 'sgd', loss: 'meanSquaredError'});
+    const [x, y] = [tf.zeros([1, 4]), tf.zeros([1, 2])];
+    const before = tf.memory().numTensors;
+    const errors = [
+      await sparsity.blockPruning({finalDensity: 0.5, endStep: 1, frequency: 1}).update(model, 1).catch(e => e),
+      await sparsity.rigl({updateEvery: 1, endStep: 10}).update(model, 1, x, y).catch(e => e),
+    ] as Error[];
+    expect(tf.memory().numTensors).to.equal(before);
+    for (const [error, fn] of [[errors[0], 'blockPruning'], [errors[1], 'rigl']] as const) {
+      expect(error.message).to.contain(`${fn}: argument 'model' must be a model with a trainable block-sparse weight`)
+          .and.contain('Dense');
+    }
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
 describe('sparsity: scheduled block pruning', () => {
   it('keeps the largest blocks and ends exactly at the final density on the schedule\'s steps', async () => {
     const seed = freshSeed();
