@@ -14,15 +14,13 @@ import {checkArgument} from '../errors';
 import {BlockLayout} from '../layout/block_layout';
 
 import {remapBlocks} from './block_remap';
-import {writeLayerVariable} from './layer_variables';
+import {compiledLossFunctions, writeLayerVariable} from './layer_variables';
 import {blockNorms, SparseWeight} from './sparse_weights';
 
 /** The compiled model's loss on (x, y), as its training computes it (sum over outputs). */
 function modelLoss(fn: string, model: tfl.LayersModel, x: tf.Tensor|tf.Tensor[], y: tf.Tensor|tf.Tensor[]):
     tf.Scalar {
-  // A tf.Sequential keeps its compiled loss on the LayersModel it wraps, in a private field.
-  const compiled = model instanceof tfl.Sequential ? (model as unknown as {model?: tfl.LayersModel}).model : model;
-  const losses = compiled?.lossFunctions;
+  const losses = compiledLossFunctions(model);
   checkArgument(losses != null && losses.length > 0, fn, 'model', 'a compiled model (model.compile)',
                 'a model without a loss');
   const outputs = [model.apply(x, {training: true}) as tf.Tensor|tf.Tensor[]].flat();

@@ -13,6 +13,8 @@
  *   block goes, a new block's starts at zero. When the shape changes, the
  *   optimizer gets all its weights back through `setWeights()`, which makes
  *   new slot variables, and the old ones are disposed.
+ * - A tf.Sequential keeps its compiled loss functions on the LayersModel it
+ *   wraps, in a private field; RigL's gradient needs them.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -81,4 +83,10 @@ export async function remapOptimizerState(
   // setWeights made new variables from these (sharing their data); the old ones and the copies go.
   tf.dispose(weights.map(named => named.tensor));
   tf.dispose(replaced.filter((named, i) => named !== weights[i]).map(named => named.tensor));
+}
+
+/** The loss functions `model.compile` set, one per output; undefined before compile. */
+export function compiledLossFunctions(model: tfl.LayersModel): tfl.LayersModel['lossFunctions']|undefined {
+  const compiled = model instanceof tfl.Sequential ? (model as unknown as {model?: tfl.LayersModel}).model : model;
+  return compiled?.lossFunctions;
 }
