@@ -62,17 +62,14 @@ export async function remapOptimizerState(
   if (optimizer == null) return;
   const weights = await optimizer.getWeights();
   const slots = weights.filter(named => isSlotOf(named, variable));
-  if (slots.length === 0) {
-    tf.dispose(weights.map(named => named.tensor).filter(t => !(t instanceof tf.Variable)));
-    return;
-  }
-  if (from.nnzBlocks === to.nnzBlocks) {
+  if (slots.length === 0 || from.nnzBlocks === to.nnzBlocks) {
     // Same shape: assign in place; the slot variables stay the optimizer's.
     for (const slot of slots) {
       const moved = remapBlocks(slot.tensor, from, to);
       (slot.tensor as tf.Variable).assign(moved);
       moved.dispose();
     }
+    // getWeights made fresh tensors only for what is not a variable (the iteration count).
     tf.dispose(weights.map(named => named.tensor).filter(t => !(t instanceof tf.Variable)));
     return;
   }

@@ -65,7 +65,7 @@ export async function applyLayout(optimizer: tf.Optimizer|undefined, weight: Spa
   if (to !== from) from.dispose();
 }
 
-/** Grid positions -> the count a density asks for: at least one block. */
+/** The number of blocks a density keeps of `layout`'s grid: at least one. */
 export function blocksAtDensity(layout: BlockLayout, density: number): number {
   return Math.max(1, Math.round(density * layout.blockRows * layout.blockCols));
 }
