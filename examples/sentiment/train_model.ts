@@ -53,6 +53,12 @@ export interface SentimentTrainOptions {
    */
   trainingBudgetMinutes: number;
   /**
+   * Training stops after this many steps (batches) over all epochs; that
+   * epoch is still evaluated. The equal-steps budget, where a model that
+   * starts dense and is pruned meets one that is sparse from the start.
+   */
+  trainingSteps: number;
+  /**
    * Seconds of training time between dev evaluations, besides the one at the
    * end of each epoch; when finite, the untrained model is evaluated too.
    */
@@ -83,6 +89,7 @@ export const DEFAULT_TRAIN_OPTIONS: SentimentTrainOptions = {
   maxBatches: Infinity,
   timeLimitMinutes: Infinity,
   trainingBudgetMinutes: Infinity,
+  trainingSteps: Infinity,
   evaluateEverySeconds: Infinity,
   save: true,
   layoutLearning: DEFAULT_LAYOUT_LEARNING,
@@ -150,8 +157,10 @@ function stderrProgress(epoch: number, epochs: number): {onBatch: (r: BatchRepor
 export async function trainSentimentModel(
     overrides: Partial<SentimentTrainOptions> = {}, reporting: TrainReporting = {}): Promise<TrainResult> {
   const options = {...DEFAULT_TRAIN_OPTIONS, ...overrides};
-  if (options.epochs === Infinity && options.timeLimitMinutes === Infinity && options.trainingBudgetMinutes === Infinity) {
-    throw new Error('trainSentimentModel: with epochs Infinity, timeLimitMinutes or trainingBudgetMinutes must be finite.');
+  if (options.epochs === Infinity && options.timeLimitMinutes === Infinity && options.trainingBudgetMinutes === Infinity &&
+      options.trainingSteps === Infinity) {
+    throw new Error('trainSentimentModel: with epochs Infinity, timeLimitMinutes, trainingBudgetMinutes or ' +
+                    'trainingSteps must be finite.');
   }
   const log = reporting.log ?? console.log;
   const data = loadSentimentData(options.dataPath);
@@ -184,6 +193,7 @@ export async function trainSentimentModel(
     const start = performance.now();
     const clock = new TrainingClock();
     let steps = 0, tokens = 0, epochTokensBefore = 0;
+    const budgetSpent = () => clock.seconds() >= budgetSeconds || steps >= options.trainingSteps;
     let latest: DevEvaluation|undefined;
     const evaluateDev = (epoch: number): Promise<DevEvaluation> => clock.paused(async () => {
       if (latest?.steps === steps) return latest;  // nothing trained since
@@ -206,7 +216,7 @@ export async function trainSentimentModel(
           await evaluateDev(epoch);
           while (nextEvaluationSeconds <= clock.seconds()) nextEvaluationSeconds += options.evaluateEverySeconds;
         }
-      }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: () => clock.seconds() >= budgetSeconds},
+      }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: budgetSpent},
       learner == null ? undefined : (x, y) => learner.afterStep(model, x, y));
       clock.stop();
       epochTokensBefore = tokens;
@@ -230,8 +240,9 @@ export async function trainSentimentModel(
         log(`time limit of ${options.timeLimitMinutes} min reached`);
         break;
       }
-      if (clock.seconds() >= budgetSeconds) {
-        log(`training budget of ${options.trainingBudgetMinutes} min reached`);
+      if (budgetSpent()) {
+        log(`training budget reached: ${steps >= options.trainingSteps ? `${steps} steps` :
+                                                                       `${options.trainingBudgetMinutes} min`}`);
         break;
       }
     }

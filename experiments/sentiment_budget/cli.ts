@@ -2,13 +2,14 @@
  * `npm run sentiment:budget`: dense against block-sparse LSTMs on SST-2 at an
  * equal training-time budget. Every model trains for the same minutes of
  * training time (dev evaluations, every few seconds of training time, not
- * counted), so the curves give dev accuracy against training time. Each
+ * counted), so the curves give dev accuracy against training time; or, with
+ * --budget-steps, for the same number of steps (budget.ts). Each
  * finished run (model and seed) is written to OUT/results.json at once;
  * running the command again skips the runs found there and redoes one that
  * was interrupted. Then (or with --report alone) it writes the report: a
  * markdown page and OUT/dev-accuracy.svg.
  *
- * Options: --backend tensorflow --budget-minutes 10 --evaluate-every 30 (s)
+ * Options: --backend tensorflow --budget-minutes 10 (or --budget-steps N) --evaluate-every 30 (s)
  *   --models all (or e.g. dense-362,sparse-1024-1/8) --seeds 1,2,3
  *   --jobs 1 (N > 1: N child processes held to one thread each)
  *   --out docs/bench/sentiment-budget --doc PATH (default
@@ -42,7 +43,7 @@ const {model: _model, hidden: _hidden, density: _density, seed: _seed, epochs: _
 const FLAGS = {
   ...SHARED_TRAIN_FLAGS,
   ...flagSpecs({
-    backend: 'tensorflow', 'budget-minutes': '10', 'evaluate-every': '30', models: 'all', seeds: '1,2,3', jobs: '1',
+    backend: 'tensorflow', 'budget-minutes': null, 'budget-steps': null, 'evaluate-every': '30', models: 'all', seeds: '1,2,3', jobs: '1',
     out: DEFAULT_OUT, doc: null, report: false, verbose: false, 'block-size': '32', embedding: '128', dropout: '0.4',
   }),
 };
@@ -56,15 +57,28 @@ function positiveNumber(text: string, flag: string, integer = false): number {
   return value;
 }
 
+const DEFAULT_BUDGET_MINUTES = '10';
+
+/** Minutes of training time (the default) or steps; one of the two, as runs are compared on it. */
+function budgetFromFlags(flags: Flags): Pick<BudgetSettings, 'budgetMinutes'|'budgetSteps'> {
+  const [minutes, steps] = [flags['budget-minutes'], flags['budget-steps']];
+  if (minutes != null && steps != null) {
+    throw new Error(`Give --budget-minutes or --budget-steps, not both, but got --budget-minutes ${minutes} and ` +
+                    `--budget-steps ${steps}.`);
+  }
+  return steps != null ? {budgetSteps: positiveNumber(steps, '--budget-steps', true)} :
+                         {budgetMinutes: positiveNumber(minutes ?? DEFAULT_BUDGET_MINUTES, '--budget-minutes')};
+}
+
 function settingsFromFlags(flags: Flags): BudgetSettings {
   const options = {...DEFAULT_TRAIN_OPTIONS, ...trainOptionsFromFlags(flags)};
   const {sparse: _s, hiddenSize: _h, density: _d, seed: _r, epochs: _e, timeLimitMinutes: _t, trainingBudgetMinutes: _b,
-    evaluateEverySeconds: _v, save: _w, outDir: _o, dataPath, layoutLearning, ...training} = options;
+    trainingSteps: _n, evaluateEverySeconds: _v, save: _w, outDir: _o, dataPath, layoutLearning, ...training} = options;
   const data = dataPath ?? defaultDataPath();
   if (data == null) throw new Error(`No --data given and ../shared/data does not exist. ${HOW_TO_GET_SST2}`);
   return {
     backend: parseNodeBackend(flags.backend, '--backend'),
-    budgetMinutes: positiveNumber(flags['budget-minutes'], '--budget-minutes'),
+    ...budgetFromFlags(flags),
     evaluateEverySeconds: positiveNumber(flags['evaluate-every'], '--evaluate-every'),
     jobs: positiveNumber(flags.jobs, '--jobs', true), data: path.resolve(data), training,
     // Only when asked for, so that results of static layouts keep their settings.

@@ -4,6 +4,7 @@
  * to the file as soon as it finishes. How a run is trained (in this process, or in a
  * child process held to one thread) is the caller's `train`.
  */
+import {budgetOf, budgetText} from './budget';
 import type {BudgetModel} from './models';
 import {BudgetResults, BudgetRun, BudgetSettings, findRun, openBudgetResults, writeBudgetResults} from './results';
 import {RunRequest, runLabel} from './run';
@@ -42,7 +43,7 @@ export async function runBudgetExperiment(experiment: BudgetExperiment):
   const requests = requestedRuns(experiment.models, experiment.seeds);
   const pending = requests.filter(r => findRun(results, r.model.name, r.seed) == null);
   log(`${requests.length - pending.length} of ${requests.length} runs already in ${resultsFile}; ` +
-      `${pending.length} to train, ${jobs} at a time, ${experiment.settings.budgetMinutes} min each`);
+      `${pending.length} to train, ${jobs} at a time, ${budgetText(budgetOf(experiment.settings))} each`);
   const failures: RunFailure[] = [];
   const worker = async () => {
     for (let request = pending.shift(); request != null; request = pending.shift()) {

@@ -8,6 +8,7 @@ import * as path from 'path';
 
 import {linearPlot} from '../../scripts/lib/svg_plot';
 
+import {budgetAxis, budgetOf, budgetText, withinBudgetText} from './budget';
 import {BudgetResults, BudgetSettings, findRun, RunEnvironment} from './results';
 import type {RunRequest} from './run';
 import {learnedLayoutStatements, meanCurve, ModelSummary, summarizeModel, winnerStatement} from './summary';
@@ -69,10 +70,11 @@ function machineText(results: BudgetResults): string {
 }
 
 /** How every run trained: budget, parallelism, evaluations and the shared training options. */
-function settingsText({budgetMinutes, backend, jobs, evaluateEverySeconds, training: t, data}: BudgetSettings): string {
+function settingsText(settings: BudgetSettings): string {
+  const {backend, jobs, evaluateEverySeconds, training: t, data} = settings;
   const parallel = jobs === 1 ? 'one run at a time on all cores' : `${jobs} runs at a time on one thread each`;
   const batchLimit = t.maxBatches == null || t.maxBatches === Infinity ? '' : `, at most ${t.maxBatches} batches per epoch`;
-  return `Every model trains for ${budgetMinutes} min of training time on \`${backend}\`, ${parallel} (dev ` +
+  return `Every model trains for ${budgetText(budgetOf(settings))} on \`${backend}\`, ${parallel} (dev ` +
       `evaluations, every ${evaluateEverySeconds} s of training time, are not counted), and its score is its best ` +
       `dev accuracy within that budget. Shared settings: embedding ${t.embeddingSize}, dropout ${t.dropout}, batch ` +
       `${t.batchSize}, learning rate ${t.learningRate}, max length ${t.maxLength}, vocabulary ${t.maxVocabularySize}, ` +
@@ -89,21 +91,26 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
   const missing = options.requests.filter(r => findRun(results, r.model.name, r.seed) == null);
   const docDir = path.dirname(options.docFile);
   const link = (file: string) => path.relative(docDir, file).split(path.sep).join('/');
+  // Which side wins only when the experiment asks for both (not, say, pruned against fixed layouts).
+  const comparesDenseWithSparse = new Set(options.requests.map(r => r.model.sparse)).size === 2;
+  const statements = [
+    ...(comparesDenseWithSparse ? [winnerStatement([...summaries.values()], budgetOf(settings))] : []),
+    ...learnedLayoutStatements([...summaries.values()]).map(statement => `Learned layout: ${statement}`),
+  ];
+  if (missing.length > 0) statements.push(`Provisional: ${missing.length} of ${options.requests.length} runs are missing.`);
+  const axisLabel = budgetAxis(budgetOf(settings), settings.evaluateEverySeconds).label;
   const lines = [
     `# Dense against block-sparse LSTMs at an equal training budget (SST-2)`,
     '',
     `Written by \`${options.command}\` on ${new Date().toISOString().slice(0, 10)} from ` +
         `[${path.basename(options.resultsFile)}](${link(options.resultsFile)}). ${settingsText(settings)}`,
-    '',
-    winnerStatement([...summaries.values()], settings.budgetMinutes) +
-        (missing.length > 0 ? ` Provisional: ${missing.length} of ${options.requests.length} runs are missing.` : ''),
-    ...learnedLayoutStatements([...summaries.values()]).flatMap(statement => ['', `Learned layout: ${statement}`]),
+    ...statements.flatMap(statement => ['', statement]),
     '',
     `| model | recurrent params | seeds | best dev accuracy (mean ± sd) | per seed | dev accuracy at the end | tokens/s | steps |`,
     '|---|---|---|---|---|---|---|---|',
     ...modelOrder(results, options.requests).map(name => tableRow(name, summaries.get(name))),
     '',
-    results.runs.length > 0 ? `![mean dev accuracy against training minutes](${link(options.svgFile)})` :
+    results.runs.length > 0 ? `![mean dev accuracy against ${axisLabel}](${link(options.svgFile)})` :
                               'No run has finished yet.',
     '',
     missing.length === 0 ? `All requested runs (${options.requests.length}) are in.` :
@@ -116,13 +123,14 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
 
 /** The plot of the models with runs, in the table's order. */
 export function budgetPlotSvg(results: BudgetResults, requests: RunRequest[]): string {
-  const {budgetMinutes, evaluateEverySeconds, backend} = results.settings;
+  const {evaluateEverySeconds, backend} = results.settings;
+  const budget = budgetOf(results.settings);
+  const axis = budgetAxis(budget, evaluateEverySeconds);
   const names = modelOrder(results, requests).filter(name => results.runs.some(r => r.model === name));
-  return linearPlot(`SST-2 dev accuracy within a ${budgetMinutes} min budget (${backend})`, 'training minutes',
+  return linearPlot(`SST-2 dev accuracy ${withinBudgetText(budget)} (${backend})`, axis.label,
       'dev accuracy (mean over seeds)', names.map(name => {
         const runs = results.runs.filter(r => r.model === name);
-        return {label: `${name} (${runs.length} seed${runs.length === 1 ? '' : 's'})`,
-          points: meanCurve(runs, budgetMinutes * 60, evaluateEverySeconds)};
+        return {label: `${name} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, points: meanCurve(runs, axis)};
       }));
 }
 

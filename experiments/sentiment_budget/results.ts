@@ -14,13 +14,17 @@ export const BUDGET_RESULTS_FORMAT = 'tfjs-blocksparse-sentiment-budget/1';
 
 /** Training options every run shares; the model, the seed and the time limits are set per run. */
 export type SharedTrainOptions = Omit<SentimentTrainOptions,
-    'sparse'|'hiddenSize'|'density'|'seed'|'epochs'|'timeLimitMinutes'|'trainingBudgetMinutes'|
+    'sparse'|'hiddenSize'|'density'|'seed'|'epochs'|'timeLimitMinutes'|'trainingBudgetMinutes'|'trainingSteps'|
     'evaluateEverySeconds'|'save'|'outDir'|'dataPath'|'layoutLearning'>;
 
 export interface BudgetSettings {
   backend: string;
-  /** Training time every run gets, evaluations not counted (TrainingClock). */
-  budgetMinutes: number;
+  /**
+   * Training time every run gets, evaluations not counted (TrainingClock);
+   * or, instead, the training steps every run gets (budget.ts).
+   */
+  budgetMinutes?: number;
+  budgetSteps?: number;
   /** Training seconds between dev evaluations. */
   evaluateEverySeconds: number;
   /**

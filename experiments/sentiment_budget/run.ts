@@ -6,6 +6,7 @@
 import {DEFAULT_LAYOUT_LEARNING} from '../../examples/sentiment/layout_learning';
 import {DevEvaluation, trainSentimentModel} from '../../examples/sentiment/train_model';
 
+import {Budget, budgetOf, progressText, trainingLimits} from './budget';
 import {startRecordingEnvironment} from './environment';
 import type {BudgetModel} from './models';
 import type {BudgetRun, BudgetSettings} from './results';
@@ -19,8 +20,8 @@ export function runLabel({model, seed}: RunRequest): string {
   return `${model.name} seed ${seed}`;
 }
 
-function evaluationLine(point: DevEvaluation, budgetMinutes: number): string {
-  return `${(point.trainSeconds / 60).toFixed(2)}/${budgetMinutes} min: dev acc ${point.devAccuracy.toFixed(4)}, ` +
+function evaluationLine(point: DevEvaluation, budget: Budget): string {
+  return `${progressText(budget, point)}: dev acc ${point.devAccuracy.toFixed(4)}, ` +
       `loss ${point.devLoss.toFixed(4)}, ${point.steps} steps, epoch ${point.epoch}`;
 }
 
@@ -31,16 +32,17 @@ export async function runBudgetRun(
   const wallStart = performance.now();
   const curve: DevEvaluation[] = [];
   const {model, seed} = request;
+  const budget = budgetOf(settings);
   const result = await trainSentimentModel({
     ...settings.training, dataPath: settings.data, sparse: model.sparse, hiddenSize: model.hiddenSize,
-    density: model.density, seed, epochs: Infinity, trainingBudgetMinutes: settings.budgetMinutes,
+    density: model.density, seed, epochs: Infinity, ...trainingLimits(budget),
     evaluateEverySeconds: settings.evaluateEverySeconds, save: false,
     layoutLearning: {...DEFAULT_LAYOUT_LEARNING, ...settings.layoutLearning, kind: model.learning},
   }, {
     log: line => log(prefix + line), progress: false,
     onEvaluation: point => {
       curve.push(point);
-      log(prefix + evaluationLine(point, settings.budgetMinutes));
+      log(prefix + evaluationLine(point, budget));
     },
   });
   const last = curve[curve.length - 1];

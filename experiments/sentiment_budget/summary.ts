@@ -4,6 +4,9 @@
  * steps done; the mean dev accuracy curve over seeds; and which side,
  * dense or block-sparse, is ahead.
  */
+import type {DevEvaluation} from '../../examples/sentiment/train_model';
+
+import {Budget, BudgetAxis, withinBudgetText} from './budget';
 import type {BudgetRun} from './results';
 
 export interface ModelSummary {
@@ -41,36 +44,41 @@ export function summarizeModel(runs: BudgetRun[]): ModelSummary {
   };
 }
 
-/** Dev accuracy of a run after `seconds` of training, interpolated linearly between its evaluations. */
-export function accuracyAt(run: BudgetRun, seconds: number): number {
+const BY_SECONDS = (p: DevEvaluation) => p.trainSeconds;
+
+/**
+ * Dev accuracy of a run at `x` on an axis (by default seconds of training),
+ * interpolated linearly between its evaluations.
+ */
+export function accuracyAt(run: BudgetRun, x: number, of: (p: DevEvaluation) => number = BY_SECONDS): number {
   const curve = run.curve;
-  if (seconds <= curve[0].trainSeconds) return curve[0].devAccuracy;
+  if (x <= of(curve[0])) return curve[0].devAccuracy;
   for (let i = 1; i < curve.length; i++) {
     const [a, b] = [curve[i - 1], curve[i]];
-    if (seconds <= b.trainSeconds) {
-      const span = b.trainSeconds - a.trainSeconds;
-      return span > 0 ? a.devAccuracy + (b.devAccuracy - a.devAccuracy) * (seconds - a.trainSeconds) / span : b.devAccuracy;
+    if (x <= of(b)) {
+      const span = of(b) - of(a);
+      return span > 0 ? a.devAccuracy + (b.devAccuracy - a.devAccuracy) * (x - of(a)) / span : b.devAccuracy;
     }
   }
   return curve[curve.length - 1].devAccuracy;
 }
 
 /**
- * Mean dev accuracy over a model's seeds every `everySeconds` of training
- * time up to the budget, as (minutes, accuracy): each seed evaluates at
- * slightly different times (after the step that crosses each mark), so the
- * seeds are read at common times before they are averaged.
+ * Mean dev accuracy over a model's seeds at common points of the axis
+ * (training minutes or steps) up to the budget: each seed evaluates at
+ * slightly different points (after the step that crosses each mark), so the
+ * seeds are read at the same points before they are averaged.
  */
-export function meanCurve(runs: BudgetRun[], budgetSeconds: number, everySeconds: number):
-    Array<{x: number, y: number}> {
-  const times: number[] = [];
-  for (let t = 0; t < budgetSeconds - 1e-9; t += everySeconds) times.push(t);
-  times.push(budgetSeconds);
-  return times.map(t => ({x: t / 60, y: mean(runs.map(r => accuracyAt(r, t)))}));
+export function meanCurve(runs: BudgetRun[], axis: BudgetAxis): Array<{x: number, y: number}> {
+  const points: number[] = [];
+  for (let i = 0; i * axis.every < axis.end * (1 - 1e-9); i++) points.push(i * axis.every);
+  points.push(axis.end);
+  return points.map(x => ({x, y: mean(runs.map(r => accuracyAt(r, x, axis.of)))}));
 }
 
 /** Each side's best model by mean best dev accuracy, and a sentence saying which side wins. */
-export function winnerStatement(summaries: ModelSummary[], budgetMinutes: number): string {
+export function winnerStatement(summaries: ModelSummary[], budget: Budget): string {
+  const within = withinBudgetText(budget);
   const bestOf = (sparse: boolean) => summaries.filter(s => s.sparse === sparse)
       .sort((a, b) => b.bestMean - a.bestMean)[0] as ModelSummary|undefined;
   const dense = bestOf(false), sparse = bestOf(true);
@@ -84,7 +92,7 @@ export function winnerStatement(summaries: ModelSummary[], budgetMinutes: number
   // in the last bits, and a gap that prints as 0.0000 is no lead.
   if (gap < 5e-5) {
     return `**A tie**: the best block-sparse model, ${describe(sparse)}, and the best dense model, ${
-        describe(dense)}, reach the same mean best dev accuracy within ${budgetMinutes} min of training.`;
+        describe(dense)}, reach the same mean best dev accuracy ${within}.`;
   }
   const [winner, loser] = sparse.bestMean > dense.bestMean ? [sparse, dense] : [dense, sparse];
   const side = (s: ModelSummary) => s.sparse ? 'block-sparse' : 'dense';
@@ -92,7 +100,7 @@ export function winnerStatement(summaries: ModelSummary[], budgetMinutes: number
       'with one seed, so there is no spread over seeds to judge the gap by' :
       gap > Math.max(winner.bestSpread, loser.bestSpread) ? 'larger than either model\'s spread over seeds' :
       'within the spread over seeds, so the lead is not clear-cut';
-  return `**${side(winner)[0].toUpperCase()}${side(winner).slice(1)} wins**: within ${budgetMinutes} min of training, ` +
+  return `**${side(winner)[0].toUpperCase()}${side(winner).slice(1)} wins**: ${within}, ` +
       `the best ${side(winner)} model, ${describe(winner)}, beats the best ${side(loser)} model, ${describe(loser)}, ` +
       `in best dev accuracy (mean ± sd over seeds) by ${gap.toFixed(4)}, ${clear}.`;
 }

@@ -13,6 +13,7 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs-core';
 import {expect} from 'chai';
 
+import {Budget, budgetOf} from '../../experiments/sentiment_budget/budget';
 import {requestedRuns, runBudgetExperiment} from '../../experiments/sentiment_budget/experiment';
 import {DEFAULT_BUDGET_MODELS, parseBudgetModels} from '../../experiments/sentiment_budget/models';
 import {writeBudgetReport} from '../../experiments/sentiment_budget/report';
@@ -57,6 +58,8 @@ function meanAndSd(values: number[]): [number, number] {
   return [m, Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1))];
 }
 
+const TEN_MINUTES: Budget = {kind: 'minutes', minutes: 10};
+
 describe('sentiment example: equal-budget experiment', () => {
   let root: string;
   let settings: BudgetSettings;
@@ -99,7 +102,7 @@ describe('sentiment example: equal-budget experiment', () => {
     expect(afterFirst.runs.map(r => `${r.model} seed ${r.seed}`)).to.deep.equal(['dense-8 seed 1']);
 
     const run = afterFirst.runs[0];
-    const budgetSeconds = settings.budgetMinutes * 60;
+    const budgetSeconds = settings.budgetMinutes! * 60;
     expect(run.curve[0]).to.include({trainSeconds: 0, steps: 0, epoch: 0});
     for (let i = 1; i < run.curve.length; i++) {
       expect(run.curve[i].trainSeconds).to.be.greaterThan(run.curve[i - 1].trainSeconds);
@@ -210,13 +213,13 @@ describe('sentiment example: equal-budget experiment', () => {
     const summary = (model: string, sparse: boolean, bestMean: number, bestSpread: number, seeds = 3) =>
         ({model, sparse, bestMean, bestSpread, runs: Array(seeds).fill({})}) as ModelSummary;
     const dense = summary('dense-362', false, 0.8200, 0.0050), weakDense = summary('dense-256', false, 0.8000, 0.001);
-    expect(winnerStatement([weakDense, dense, summary('sparse-1024-1/8', true, 0.8300, 0.0040)], 10)).to.match(
+    expect(winnerStatement([weakDense, dense, summary('sparse-1024-1/8', true, 0.8300, 0.0040)], TEN_MINUTES)).to.match(
         /^\*\*Block-sparse wins\*\*.*sparse-1024-1\/8 \(0\.8300 ± 0\.0040, 3 seeds\).*dense-362 \(0\.8200 ± 0\.0050, 3 seeds\).* by 0\.0100, larger than/);
-    expect(winnerStatement([dense, summary('sparse-2048-1/16', true, 0.8180, 0.0060)], 10)).to.match(
+    expect(winnerStatement([dense, summary('sparse-2048-1/16', true, 0.8180, 0.0060)], TEN_MINUTES)).to.match(
         /^\*\*Dense wins\*\*.* by 0\.0020, within the spread over seeds/);
-    expect(winnerStatement([dense, summary('sparse-1024-1/4', true, 0.9, 0, 1)], 10)).to.match(
+    expect(winnerStatement([dense, summary('sparse-1024-1/4', true, 0.9, 0, 1)], TEN_MINUTES)).to.match(
         /^\*\*Block-sparse wins\*\*.*\(0\.9000 ± 0\.0000, 1 seed\).* by 0\.0800, with one seed, so there is no spread/);
-    expect(winnerStatement([dense], 10)).to.equal('**No winner yet**: no block-sparse run has finished.');
+    expect(winnerStatement([dense], TEN_MINUTES)).to.equal('**No winner yet**: no block-sparse run has finished.');
   });
 
   it('trains rigl- and pruned- models, whose recurrent layouts change on the schedule', async function() {
@@ -231,6 +234,36 @@ describe('sentiment example: equal-budget experiment', () => {
       expect(run.layoutUpdates!.map(u => u.step), name).to.deep.equal(steps);
       expect(run.layoutUpdates![run.layoutUpdates!.length - 1].density, name).to.equal(0.5);
     }
+  });
+
+  it('trains every model the same number of steps with --budget-steps, and reports on that scale', async function() {
+    this.timeout(60000);
+    const steps: BudgetSettings = {...settings, budgetMinutes: undefined, budgetSteps: 7,
+      layoutLearning: {every: 2, endStep: 4}};
+    const stepsModels = parseBudgetModels('pruned-16-1/2,sparse-16-1/2', '--models');
+    const stepsFile = path.join(root, 'steps', 'results.json');
+    const {failures, results} = await runBudgetExperiment({models: stepsModels, seeds: [1], settings: steps,
+      resultsFile: stepsFile, log, train: request => runBudgetRun(request, steps, log)});
+    expect(failures).to.deep.equal([]);
+    // 7 steps cross an epoch's end (5 batches): the budget counts steps over epochs.
+    expect(results.runs.map(r => [r.model, r.steps])).to.deep.equal([['pruned-16-1/2', 7], ['sparse-16-1/2', 7]]);
+    expect(results.runs[0].layoutUpdates!.map(u => [u.step, u.density])).to.deep.equal([[2, 0.5625], [4, 0.5]]);
+
+    const docFile = path.join(root, 'steps', 'report.md'), svgFile = path.join(root, 'steps', 'curves.svg');
+    writeBudgetReport(results, {requests: requestedRuns(stepsModels, [1]), resultsFile: stepsFile, docFile, svgFile,
+      command: 'npm run sentiment:budget -- (test)'});
+    const text = fs.readFileSync(docFile, 'utf8');
+    expect(text).to.contain('Every model trains for 7 training steps on `cpu`');
+    expect(text).to.match(/\nLearned layout: pruned-16-1\/2 \([0-9.]+ ± 0\.0000\) (leads|trails|ties with)/);
+    expect(text, 'no dense model was asked for, so no side wins').not.to.contain('wins**');
+    expect(text).to.contain('![mean dev accuracy against training steps]');
+    const svg = fs.readFileSync(svgFile, 'utf8');
+    expect(svg).to.contain('training steps').and.contain('within 7 training steps');
+    const polylines = [...svg.matchAll(/<polyline[^>]*points="([^"]*)"/g)].map(m => m[1].split(' '));
+    expect(polylines.map(p => p.length), 'points every 7/30 steps from 0 to 7').to.deep.equal([31, 31]);
+
+    expect(() => budgetOf({budgetMinutes: 10, budgetSteps: 7})).to.throw(/one of budgetMinutes and budgetSteps/);
+    expect(() => openBudgetResults(stepsFile, {...steps, budgetSteps: 8})).to.throw(/budgetSteps: 7 -> 8/);
   });
 
   it('names models canonically and refuses malformed names', () => {
