@@ -31,6 +31,7 @@ const GENERATORS: {[name: string]: {files: string[], generate: (into: string) =>
       'docs/bench/installed-tensorflow.json', 'docs/bench/webgpu-main/paired-webgpu.json', LSTM_FILES[0],
       LSTM_FILES[2], ATTENTION_FILES)},
   'sentiment-rigl': {files: ['README.md'], generate: experimentSummary('docs/sentiment-rigl.md')},
+  'sentiment-pruning': {files: ['README.md'], generate: experimentSummary('docs/sentiment-pruning.md')},
   'installed-tensorflow': {files: [PERFORMANCE], generate: installedTensorflowTable},
   'tensorflow-main': {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-main/paired-tensorflow.json')},
   'tensorflow-block-sizes':

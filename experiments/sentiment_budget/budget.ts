@@ -37,10 +37,11 @@ export function withinBudgetText(budget: Budget): string {
   return budget.kind === 'minutes' ? `within ${budget.minutes} min of training` : `within ${budget.steps} training steps`;
 }
 
-/** How far a run has got, on the budget's scale: '3.50/10 min' or '1200/3000 steps'. */
+/** How far a run has got, the budget's scale first: '3.50/10 min, 1200 steps' or '1200/3000 steps, 3.50 min'. */
 export function progressText(budget: Budget, point: DevEvaluation): string {
-  return budget.kind === 'minutes' ? `${(point.trainSeconds / 60).toFixed(2)}/${budget.minutes} min` :
-                                     `${point.steps}/${budget.steps} steps`;
+  const minutes = (point.trainSeconds / 60).toFixed(2);
+  return budget.kind === 'minutes' ? `${minutes}/${budget.minutes} min, ${point.steps} steps` :
+                                     `${point.steps}/${budget.steps} steps, ${minutes} min`;
 }
 
 /**

@@ -100,7 +100,8 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
   if (missing.length > 0) statements.push(`Provisional: ${missing.length} of ${options.requests.length} runs are missing.`);
   const axisLabel = budgetAxis(budgetOf(settings), settings.evaluateEverySeconds).label;
   const lines = [
-    `# Dense against block-sparse LSTMs at an equal training budget (SST-2)`,
+    `# ${comparesDenseWithSparse ? 'Dense against block-sparse LSTMs' : 'Block-sparse LSTMs'} at an equal ${
+        budgetOf(settings).kind === 'minutes' ? 'training budget' : 'number of training steps'} (SST-2)`,
     '',
     `Written by \`${options.command}\` on ${new Date().toISOString().slice(0, 10)} from ` +
         `[${path.basename(options.resultsFile)}](${link(options.resultsFile)}). ${settingsText(settings)}`,

@@ -21,8 +21,8 @@ export function runLabel({model, seed}: RunRequest): string {
 }
 
 function evaluationLine(point: DevEvaluation, budget: Budget): string {
-  return `${progressText(budget, point)}: dev acc ${point.devAccuracy.toFixed(4)}, ` +
-      `loss ${point.devLoss.toFixed(4)}, ${point.steps} steps, epoch ${point.epoch}`;
+  return `${progressText(budget, point)}: dev acc ${point.devAccuracy.toFixed(4)}, loss ${point.devLoss.toFixed(4)}, ` +
+      `epoch ${point.epoch}`;
 }
 
 export async function runBudgetRun(
