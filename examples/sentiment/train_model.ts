@@ -63,6 +63,11 @@ export interface SentimentTrainOptions {
    * end of each epoch; when finite, the untrained model is evaluated too.
    */
   evaluateEverySeconds: number;
+  /**
+   * Steps between dev evaluations, as evaluateEverySeconds: the same points
+   * for every model, however fast its steps (the equal-steps budget).
+   */
+  evaluateEverySteps: number;
   /** Save the best epoch's model; false for runs that only measure. */
   save: boolean;
   /** Where the best epoch's model goes; default sentiment-models/<sparse|dense>-h<hiddenSize>. */
@@ -91,6 +96,7 @@ export const DEFAULT_TRAIN_OPTIONS: SentimentTrainOptions = {
   trainingBudgetMinutes: Infinity,
   trainingSteps: Infinity,
   evaluateEverySeconds: Infinity,
+  evaluateEverySteps: Infinity,
   save: true,
   layoutLearning: DEFAULT_LAYOUT_LEARNING,
 };
@@ -100,7 +106,7 @@ export interface TrainReporting {
   log?: (line: string) => void;
   /** A progress line per batch on stderr (every 10 s when not a terminal); default true. */
   progress?: boolean;
-  /** Each dev evaluation, in order (see evaluateEverySeconds). */
+  /** Each dev evaluation, in order (see evaluateEverySeconds and evaluateEverySteps). */
   onEvaluation?: (evaluation: DevEvaluation) => void;
 }
 
@@ -202,8 +208,8 @@ export async function trainSentimentModel(
       reporting.onEvaluation?.(latest);
       return latest;
     });
-    let nextEvaluationSeconds = options.evaluateEverySeconds;
-    if (Number.isFinite(nextEvaluationSeconds)) await evaluateDev(0);
+    let nextEvaluationSeconds = options.evaluateEverySeconds, nextEvaluationStep = options.evaluateEverySteps;
+    if (Number.isFinite(nextEvaluationSeconds) || Number.isFinite(nextEvaluationStep)) await evaluateDev(0);
     let devAccuracy = NaN, tokensPerSecond = 0;
     for (let epoch = 1; epoch <= options.epochs; epoch++) {
       const progress = (reporting.progress ?? true) ? stderrProgress(epoch, options.epochs) : undefined;
@@ -212,9 +218,10 @@ export async function trainSentimentModel(
         steps++;
         tokens = epochTokensBefore + r.tokens;
         progress?.onBatch(r);
-        if (clock.seconds() >= nextEvaluationSeconds) {
+        if (clock.seconds() >= nextEvaluationSeconds || steps >= nextEvaluationStep) {
           await evaluateDev(epoch);
           while (nextEvaluationSeconds <= clock.seconds()) nextEvaluationSeconds += options.evaluateEverySeconds;
+          while (nextEvaluationStep <= steps) nextEvaluationStep += options.evaluateEverySteps;
         }
       }, {maxBatches: options.maxBatches, deadline: start + timeLimitMs, shouldStop: budgetSpent},
       learner == null ? undefined : (x, y) => learner.afterStep(model, x, y));

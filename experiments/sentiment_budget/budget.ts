@@ -2,23 +2,42 @@
  * What every run of the experiment gets the same of: minutes of training time
  * (`--budget-minutes`, the equal-cost question) or training steps
  * (`--budget-steps`, the equal-data question, where a model that starts dense
- * and is pruned meets one sparse from the start). The report's wording, its
- * plot's axis and the training limits all follow from it.
+ * and is pruned meets one sparse from the start). Dev evaluations come on the
+ * same scale: every so many seconds of training time, or every so many steps,
+ * so that at equal steps every model is evaluated at the same points. The
+ * training limits, the report's wording and its plot's axis follow from it.
  */
-import type {DevEvaluation} from '../../examples/sentiment/train_model';
+import type {DevEvaluation, SentimentTrainOptions} from '../../examples/sentiment/train_model';
 
 import type {BudgetSettings} from './results';
 
-/** The settings' budget: exactly one of minutes or steps is set. */
-export type Budget = {kind: 'minutes', minutes: number}|{kind: 'steps', steps: number};
+export type Budget = {kind: 'minutes', minutes: number, evaluateEverySeconds: number}|
+    {kind: 'steps', steps: number, evaluateEverySteps: number};
 
-export function budgetOf(settings: Pick<BudgetSettings, 'budgetMinutes'|'budgetSteps'>): Budget {
-  const {budgetMinutes, budgetSteps} = settings;
-  if ((budgetMinutes == null) === (budgetSteps == null)) {
-    throw new Error(`Budget settings must set one of budgetMinutes and budgetSteps, but got ${
-        JSON.stringify({budgetMinutes, budgetSteps})}.`);
+type BudgetFields = 'budgetMinutes'|'budgetSteps'|'evaluateEverySeconds'|'evaluateEverySteps';
+
+/** The settings' budget: minutes with evaluations every so many seconds, or steps with evaluations every so many steps. */
+export function budgetOf(settings: Pick<BudgetSettings, BudgetFields>): Budget {
+  const {budgetMinutes, budgetSteps, evaluateEverySeconds, evaluateEverySteps} = settings;
+  if (budgetMinutes != null && budgetSteps == null && evaluateEverySeconds != null && evaluateEverySteps == null) {
+    return {kind: 'minutes', minutes: budgetMinutes, evaluateEverySeconds};
   }
-  return budgetSteps != null ? {kind: 'steps', steps: budgetSteps} : {kind: 'minutes', minutes: budgetMinutes!};
+  if (budgetSteps != null && budgetMinutes == null && evaluateEverySteps != null && evaluateEverySeconds == null) {
+    return {kind: 'steps', steps: budgetSteps, evaluateEverySteps};
+  }
+  throw new Error(`Budget settings must set budgetMinutes with evaluateEverySeconds, or budgetSteps with ` +
+                  `evaluateEverySteps, but got ${JSON.stringify({budgetMinutes, budgetSteps, evaluateEverySeconds,
+                    evaluateEverySteps})}.`);
+}
+
+/** The options of trainSentimentModel that the budget sets: when to stop, and when to evaluate. */
+export function budgetTrainOptions(budget: Budget):
+    Pick<SentimentTrainOptions, 'trainingBudgetMinutes'|'trainingSteps'|'evaluateEverySeconds'|'evaluateEverySteps'> {
+  return budget.kind === 'minutes' ?
+      {trainingBudgetMinutes: budget.minutes, trainingSteps: Infinity, evaluateEverySeconds: budget.evaluateEverySeconds,
+        evaluateEverySteps: Infinity} :
+      {trainingBudgetMinutes: Infinity, trainingSteps: budget.steps, evaluateEverySeconds: Infinity,
+        evaluateEverySteps: budget.evaluateEverySteps};
 }
 
 /** '10 min of training time' or '3000 training steps'. */
@@ -26,10 +45,11 @@ export function budgetText(budget: Budget): string {
   return budget.kind === 'minutes' ? `${budget.minutes} min of training time` : `${budget.steps} training steps`;
 }
 
-/** The limits trainSentimentModel takes for the budget. */
-export function trainingLimits(budget: Budget): {trainingBudgetMinutes: number, trainingSteps: number} {
-  return budget.kind === 'minutes' ? {trainingBudgetMinutes: budget.minutes, trainingSteps: Infinity} :
-                                     {trainingBudgetMinutes: Infinity, trainingSteps: budget.steps};
+/** When the dev set is evaluated, for the report's settings sentence. */
+export function evaluationText(budget: Budget): string {
+  return budget.kind === 'minutes' ?
+      `dev evaluations, every ${budget.evaluateEverySeconds} s of training time, are not counted` :
+      `dev evaluations every ${budget.evaluateEverySteps} steps and at each epoch's end`;
 }
 
 /** How the report's sentences end: 'within 10 min of training' or 'within 3000 training steps'. */
@@ -46,7 +66,8 @@ export function progressText(budget: Budget, point: DevEvaluation): string {
 
 /**
  * The plot's x axis: where an evaluation lies on it, where the budget ends,
- * and the spacing of the common points that seeds are read at.
+ * and the spacing of the common points that seeds are read at (the
+ * evaluation interval).
  */
 export interface BudgetAxis {
   label: string;
@@ -55,11 +76,9 @@ export interface BudgetAxis {
   every: number;
 }
 
-/** POINTS_PER_STEP_PLOT common points for a steps budget; one per evaluation interval for minutes. */
-const POINTS_PER_STEP_PLOT = 30;
-
-export function budgetAxis(budget: Budget, evaluateEverySeconds: number): BudgetAxis {
+export function budgetAxis(budget: Budget): BudgetAxis {
   return budget.kind === 'minutes' ?
-      {label: 'training minutes', of: p => p.trainSeconds / 60, end: budget.minutes, every: evaluateEverySeconds / 60} :
-      {label: 'training steps', of: p => p.steps, end: budget.steps, every: budget.steps / POINTS_PER_STEP_PLOT};
+      {label: 'training minutes', of: p => p.trainSeconds / 60, end: budget.minutes,
+        every: budget.evaluateEverySeconds / 60} :
+      {label: 'training steps', of: p => p.steps, end: budget.steps, every: budget.evaluateEverySteps};
 }

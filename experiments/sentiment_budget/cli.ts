@@ -9,7 +9,8 @@
  * was interrupted. Then (or with --report alone) it writes the report: a
  * markdown page and OUT/dev-accuracy.svg.
  *
- * Options: --backend tensorflow --budget-minutes 10 (or --budget-steps N) --evaluate-every 30 (s)
+ * Options: --backend tensorflow --budget-minutes 10 --evaluate-every 30 (s), or --budget-steps N
+ *   --evaluate-every 100 (steps)
  *   --models all (or e.g. dense-362,sparse-1024-1/8) --seeds 1,2,3
  *   --jobs 1 (N > 1: N child processes held to one thread each)
  *   --out docs/bench/sentiment-budget --doc PATH (default
@@ -43,7 +44,8 @@ const {model: _model, hidden: _hidden, density: _density, seed: _seed, epochs: _
 const FLAGS = {
   ...SHARED_TRAIN_FLAGS,
   ...flagSpecs({
-    backend: 'tensorflow', 'budget-minutes': null, 'budget-steps': null, 'evaluate-every': '30', models: 'all', seeds: '1,2,3', jobs: '1',
+    backend: 'tensorflow', 'budget-minutes': null, 'budget-steps': null, 'evaluate-every': null, models: 'all',
+    seeds: '1,2,3', jobs: '1',
     out: DEFAULT_OUT, doc: null, report: false, verbose: false, 'block-size': '32', embedding: '128', dropout: '0.4',
   }),
 };
@@ -57,29 +59,36 @@ function positiveNumber(text: string, flag: string, integer = false): number {
   return value;
 }
 
-const DEFAULT_BUDGET_MINUTES = '10';
+const DEFAULTS = {budgetMinutes: '10', evaluateEverySeconds: '30', evaluateEverySteps: '100'};
 
-/** Minutes of training time (the default) or steps; one of the two, as runs are compared on it. */
-function budgetFromFlags(flags: Flags): Pick<BudgetSettings, 'budgetMinutes'|'budgetSteps'> {
-  const [minutes, steps] = [flags['budget-minutes'], flags['budget-steps']];
+/**
+ * Minutes of training time (the default) with evaluations every so many
+ * seconds, or steps with evaluations every so many steps (budget.ts).
+ */
+function budgetFromFlags(flags: Flags):
+    Pick<BudgetSettings, 'budgetMinutes'|'budgetSteps'|'evaluateEverySeconds'|'evaluateEverySteps'> {
+  const [minutes, steps, every] = [flags['budget-minutes'], flags['budget-steps'], flags['evaluate-every']];
   if (minutes != null && steps != null) {
     throw new Error(`Give --budget-minutes or --budget-steps, not both, but got --budget-minutes ${minutes} and ` +
                     `--budget-steps ${steps}.`);
   }
-  return steps != null ? {budgetSteps: positiveNumber(steps, '--budget-steps', true)} :
-                         {budgetMinutes: positiveNumber(minutes ?? DEFAULT_BUDGET_MINUTES, '--budget-minutes')};
+  return steps != null ?
+      {budgetSteps: positiveNumber(steps, '--budget-steps', true),
+        evaluateEverySteps: positiveNumber(every ?? DEFAULTS.evaluateEverySteps, '--evaluate-every', true)} :
+      {budgetMinutes: positiveNumber(minutes ?? DEFAULTS.budgetMinutes, '--budget-minutes'),
+        evaluateEverySeconds: positiveNumber(every ?? DEFAULTS.evaluateEverySeconds, '--evaluate-every')};
 }
 
 function settingsFromFlags(flags: Flags): BudgetSettings {
   const options = {...DEFAULT_TRAIN_OPTIONS, ...trainOptionsFromFlags(flags)};
   const {sparse: _s, hiddenSize: _h, density: _d, seed: _r, epochs: _e, timeLimitMinutes: _t, trainingBudgetMinutes: _b,
-    trainingSteps: _n, evaluateEverySeconds: _v, save: _w, outDir: _o, dataPath, layoutLearning, ...training} = options;
+    trainingSteps: _n, evaluateEverySeconds: _v, evaluateEverySteps: _p, save: _w, outDir: _o, dataPath, layoutLearning,
+    ...training} = options;
   const data = dataPath ?? defaultDataPath();
   if (data == null) throw new Error(`No --data given and ../shared/data does not exist. ${HOW_TO_GET_SST2}`);
   return {
     backend: parseNodeBackend(flags.backend, '--backend'),
     ...budgetFromFlags(flags),
-    evaluateEverySeconds: positiveNumber(flags['evaluate-every'], '--evaluate-every'),
     jobs: positiveNumber(flags.jobs, '--jobs', true), data: path.resolve(data), training,
     // Only when asked for, so that results of static layouts keep their settings.
     ...(flags['learn-every'] != null || flags['learn-until'] != null ?

@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import {linearPlot} from '../../scripts/lib/svg_plot';
 
-import {budgetAxis, budgetOf, budgetText, withinBudgetText} from './budget';
+import {budgetAxis, budgetOf, budgetText, evaluationText, withinBudgetText} from './budget';
 import {BudgetResults, BudgetSettings, findRun, RunEnvironment} from './results';
 import type {RunRequest} from './run';
 import {learnedLayoutStatements, meanCurve, ModelSummary, summarizeModel, winnerStatement} from './summary';
@@ -71,11 +71,12 @@ function machineText(results: BudgetResults): string {
 
 /** How every run trained: budget, parallelism, evaluations and the shared training options. */
 function settingsText(settings: BudgetSettings): string {
-  const {backend, jobs, evaluateEverySeconds, training: t, data} = settings;
+  const {backend, jobs, training: t, data} = settings;
+  const budget = budgetOf(settings);
   const parallel = jobs === 1 ? 'one run at a time on all cores' : `${jobs} runs at a time on one thread each`;
   const batchLimit = t.maxBatches == null || t.maxBatches === Infinity ? '' : `, at most ${t.maxBatches} batches per epoch`;
-  return `Every model trains for ${budgetText(budgetOf(settings))} on \`${backend}\`, ${parallel} (dev ` +
-      `evaluations, every ${evaluateEverySeconds} s of training time, are not counted), and its score is its best ` +
+  return `Every model trains for ${budgetText(budget)} on \`${backend}\`, ${parallel} (${evaluationText(budget)}), ` +
+      `and its score is its best ` +
       `dev accuracy within that budget. Shared settings: embedding ${t.embeddingSize}, dropout ${t.dropout}, batch ` +
       `${t.batchSize}, learning rate ${t.learningRate}, max length ${t.maxLength}, vocabulary ${t.maxVocabularySize}, ` +
       `block size ${t.blockSize}, ${t.layoutType} layouts${batchLimit}; data ${data}.`;
@@ -98,7 +99,7 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
     ...learnedLayoutStatements([...summaries.values()]).map(statement => `Learned layout: ${statement}`),
   ];
   if (missing.length > 0) statements.push(`Provisional: ${missing.length} of ${options.requests.length} runs are missing.`);
-  const axisLabel = budgetAxis(budgetOf(settings), settings.evaluateEverySeconds).label;
+  const axisLabel = budgetAxis(budgetOf(settings)).label;
   const lines = [
     `# ${comparesDenseWithSparse ? 'Dense against block-sparse LSTMs' : 'Block-sparse LSTMs'} at an equal ${
         budgetOf(settings).kind === 'minutes' ? 'training budget' : 'number of training steps'} (SST-2)`,
@@ -124,11 +125,10 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
 
 /** The plot of the models with runs, in the table's order. */
 export function budgetPlotSvg(results: BudgetResults, requests: RunRequest[]): string {
-  const {evaluateEverySeconds, backend} = results.settings;
   const budget = budgetOf(results.settings);
-  const axis = budgetAxis(budget, evaluateEverySeconds);
+  const axis = budgetAxis(budget);
   const names = modelOrder(results, requests).filter(name => results.runs.some(r => r.model === name));
-  return linearPlot(`SST-2 dev accuracy ${withinBudgetText(budget)} (${backend})`, axis.label,
+  return linearPlot(`SST-2 dev accuracy ${withinBudgetText(budget)} (${results.settings.backend})`, axis.label,
       'dev accuracy (mean over seeds)', names.map(name => {
         const runs = results.runs.filter(r => r.model === name);
         return {label: `${name} (${runs.length} seed${runs.length === 1 ? '' : 's'})`, points: meanCurve(runs, axis)};

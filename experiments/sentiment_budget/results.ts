@@ -15,7 +15,7 @@ export const BUDGET_RESULTS_FORMAT = 'tfjs-blocksparse-sentiment-budget/1';
 /** Training options every run shares; the model, the seed and the time limits are set per run. */
 export type SharedTrainOptions = Omit<SentimentTrainOptions,
     'sparse'|'hiddenSize'|'density'|'seed'|'epochs'|'timeLimitMinutes'|'trainingBudgetMinutes'|'trainingSteps'|
-    'evaluateEverySeconds'|'save'|'outDir'|'dataPath'|'layoutLearning'>;
+    'evaluateEverySeconds'|'evaluateEverySteps'|'save'|'outDir'|'dataPath'|'layoutLearning'>;
 
 export interface BudgetSettings {
   backend: string;
@@ -25,8 +25,9 @@ export interface BudgetSettings {
    */
   budgetMinutes?: number;
   budgetSteps?: number;
-  /** Training seconds between dev evaluations. */
-  evaluateEverySeconds: number;
+  /** Training seconds between dev evaluations, with budgetMinutes; or steps, with budgetSteps. */
+  evaluateEverySeconds?: number;
+  evaluateEverySteps?: number;
   /**
    * Runs trained at the same time (--jobs): 1 in one process on all cores,
    * more in child processes of one thread each. A setting, as it decides how

@@ -6,7 +6,7 @@
 import {DEFAULT_LAYOUT_LEARNING} from '../../examples/sentiment/layout_learning';
 import {DevEvaluation, trainSentimentModel} from '../../examples/sentiment/train_model';
 
-import {Budget, budgetOf, progressText, trainingLimits} from './budget';
+import {Budget, budgetOf, budgetTrainOptions, progressText} from './budget';
 import {startRecordingEnvironment} from './environment';
 import type {BudgetModel} from './models';
 import type {BudgetRun, BudgetSettings} from './results';
@@ -35,8 +35,7 @@ export async function runBudgetRun(
   const budget = budgetOf(settings);
   const result = await trainSentimentModel({
     ...settings.training, dataPath: settings.data, sparse: model.sparse, hiddenSize: model.hiddenSize,
-    density: model.density, seed, epochs: Infinity, ...trainingLimits(budget),
-    evaluateEverySeconds: settings.evaluateEverySeconds, save: false,
+    density: model.density, seed, epochs: Infinity, ...budgetTrainOptions(budget), save: false,
     layoutLearning: {...DEFAULT_LAYOUT_LEARNING, ...settings.layoutLearning, kind: model.learning},
   }, {
     log: line => log(prefix + line), progress: false,

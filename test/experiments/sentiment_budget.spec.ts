@@ -58,7 +58,7 @@ function meanAndSd(values: number[]): [number, number] {
   return [m, Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1))];
 }
 
-const TEN_MINUTES: Budget = {kind: 'minutes', minutes: 10};
+const TEN_MINUTES: Budget = {kind: 'minutes', minutes: 10, evaluateEverySeconds: 30};
 
 describe('sentiment example: equal-budget experiment', () => {
   let root: string;
@@ -111,7 +111,7 @@ describe('sentiment example: equal-budget experiment', () => {
     // Training stops after the step that crosses the budget; one step of these models takes well under a second.
     expect(run.trainSeconds).to.be.at.least(budgetSeconds).and.below(budgetSeconds + 1);
     // An evaluation at least every 0.3 s of training time, plus one at each epoch's end (5 batches).
-    expect(run.curve.length).to.be.at.least(Math.floor(budgetSeconds / settings.evaluateEverySeconds) + 1);
+    expect(run.curve.length).to.be.at.least(Math.floor(budgetSeconds / settings.evaluateEverySeconds!) + 1);
     expect(run.curve.filter(p => p.epoch > 0).map(p => p.epoch)).to.include.members([1, 2]);
     expect(run.steps).to.equal(run.curve[run.curve.length - 1].steps);
     expect(run.tokensPerSecond).to.be.closeTo(run.tokens / run.trainSeconds, 1e-9);
@@ -238,8 +238,8 @@ describe('sentiment example: equal-budget experiment', () => {
 
   it('trains every model the same number of steps with --budget-steps, and reports on that scale', async function() {
     this.timeout(60000);
-    const steps: BudgetSettings = {...settings, budgetMinutes: undefined, budgetSteps: 7,
-      layoutLearning: {every: 2, endStep: 4}};
+    const steps: BudgetSettings = {...settings, budgetMinutes: undefined, budgetSteps: 7, evaluateEverySeconds: undefined,
+      evaluateEverySteps: 2, layoutLearning: {every: 2, endStep: 4}};
     const stepsModels = parseBudgetModels('pruned-16-1/2,sparse-16-1/2', '--models');
     const stepsFile = path.join(root, 'steps', 'results.json');
     const {failures, results} = await runBudgetExperiment({models: stepsModels, seeds: [1], settings: steps,
@@ -248,21 +248,26 @@ describe('sentiment example: equal-budget experiment', () => {
     // 7 steps cross an epoch's end (5 batches): the budget counts steps over epochs.
     expect(results.runs.map(r => [r.model, r.steps])).to.deep.equal([['pruned-16-1/2', 7], ['sparse-16-1/2', 7]]);
     expect(results.runs[0].layoutUpdates!.map(u => [u.step, u.density])).to.deep.equal([[2, 0.5625], [4, 0.5]]);
+    // Every 2 steps and at the epoch's end (5 batches): the same points for both models, however long their steps take.
+    for (const run of results.runs) expect(run.curve.map(p => p.steps), run.model).to.deep.equal([0, 2, 4, 5, 6, 7]);
 
     const docFile = path.join(root, 'steps', 'report.md'), svgFile = path.join(root, 'steps', 'curves.svg');
     writeBudgetReport(results, {requests: requestedRuns(stepsModels, [1]), resultsFile: stepsFile, docFile, svgFile,
       command: 'npm run sentiment:budget -- (test)'});
     const text = fs.readFileSync(docFile, 'utf8');
-    expect(text).to.contain('Every model trains for 7 training steps on `cpu`');
+    expect(text).to.contain('Every model trains for 7 training steps on `cpu`, one run at a time on all cores ' +
+                            '(dev evaluations every 2 steps and at each epoch\'s end)');
     expect(text).to.match(/\nLearned layout: pruned-16-1\/2 \([0-9.]+ ± 0\.0000\) (leads|trails|ties with)/);
     expect(text, 'no dense model was asked for, so no side wins').not.to.contain('wins**');
     expect(text).to.contain('![mean dev accuracy against training steps]');
     const svg = fs.readFileSync(svgFile, 'utf8');
     expect(svg).to.contain('training steps').and.contain('within 7 training steps');
     const polylines = [...svg.matchAll(/<polyline[^>]*points="([^"]*)"/g)].map(m => m[1].split(' '));
-    expect(polylines.map(p => p.length), 'points every 7/30 steps from 0 to 7').to.deep.equal([31, 31]);
+    expect(polylines.map(p => p.length), 'points at steps 0, 2, 4, 6 and 7').to.deep.equal([5, 5]);
 
-    expect(() => budgetOf({budgetMinutes: 10, budgetSteps: 7})).to.throw(/one of budgetMinutes and budgetSteps/);
+    expect(() => budgetOf({budgetMinutes: 10, budgetSteps: 7, evaluateEverySteps: 2}))
+        .to.throw(/budgetMinutes with evaluateEverySeconds, or budgetSteps with evaluateEverySteps/);
+    expect(() => budgetOf({budgetSteps: 7, evaluateEverySeconds: 30})).to.throw(/or budgetSteps with evaluateEverySteps/);
     expect(() => openBudgetResults(stepsFile, {...steps, budgetSteps: 8})).to.throw(/budgetSteps: 7 -> 8/);
   });
 
