@@ -32,6 +32,7 @@ const GENERATORS: {[name: string]: {files: string[], generate: (into: string) =>
       LSTM_FILES[2], ATTENTION_FILES)},
   'sentiment-rigl': {files: ['README.md'], generate: experimentSummary('docs/sentiment-rigl.md')},
   'sentiment-pruning': {files: ['README.md'], generate: experimentSummary('docs/sentiment-pruning.md')},
+  'sentiment-pruning-6000': {files: ['README.md'], generate: experimentSummary('docs/sentiment-pruning-6000.md')},
   'installed-tensorflow': {files: [PERFORMANCE], generate: installedTensorflowTable},
   'tensorflow-main': {files: [PERFORMANCE], generate: pairedTable('docs/bench/tensorflow-main/paired-tensorflow.json')},
   'tensorflow-block-sizes':
