@@ -92,17 +92,18 @@ export function budgetReportText(results: BudgetResults, options: BudgetReportOp
   const missing = options.requests.filter(r => findRun(results, r.model.name, r.seed) == null);
   const docDir = path.dirname(options.docFile);
   const link = (file: string) => path.relative(docDir, file).split(path.sep).join('/');
+  const budget = budgetOf(settings);
   // Which side wins only when the experiment asks for both (not, say, pruned against fixed layouts).
   const comparesDenseWithSparse = new Set(options.requests.map(r => r.model.sparse)).size === 2;
   const statements = [
-    ...(comparesDenseWithSparse ? [winnerStatement([...summaries.values()], budgetOf(settings))] : []),
+    ...(comparesDenseWithSparse ? [winnerStatement([...summaries.values()], budget)] : []),
     ...learnedLayoutStatements([...summaries.values()]).map(statement => `Learned layout: ${statement}`),
   ];
   if (missing.length > 0) statements.push(`Provisional: ${missing.length} of ${options.requests.length} runs are missing.`);
-  const axisLabel = budgetAxis(budgetOf(settings)).label;
+  const axisLabel = budgetAxis(budget).label;
   const lines = [
     `# ${comparesDenseWithSparse ? 'Dense against block-sparse LSTMs' : 'Block-sparse LSTMs'} at an equal ${
-        budgetOf(settings).kind === 'minutes' ? 'training budget' : 'number of training steps'} (SST-2)`,
+        budget.kind === 'minutes' ? 'training budget' : 'number of training steps'} (SST-2)`,
     '',
     `Written by \`${options.command}\` on ${new Date().toISOString().slice(0, 10)} from ` +
         `[${path.basename(options.resultsFile)}](${link(options.resultsFile)}). ${settingsText(settings)}`,
