@@ -49,7 +49,7 @@ export const SUITE: SuiteRun[] = [
      '--pairs', '21'], env: PREBUILT},
   // The same products without the native addon: what a platform without a prebuilt binary gets.
   {name: 'tensorflow-composed', file: 'bench/paired.ts',
-   args: ['--backend', 'tensorflow', '--m', '2048', '--b', '32', '--densities', '1,1/8,1/32', '--pairs', '3'],
+   args: ['--backend', 'tensorflow', '--m', '2048', '--b', '32', '--densities', '1,1/8,1/32', '--pairs', '7'],
    env: {TFJS_BLOCKSPARSE_NATIVE_ADDON: '/none'}},
   {name: 'lstm-tensorflow', file: 'bench/lstm_step.ts', args: ['--backend', 'tensorflow', '--pairs', '7'],
    env: PREBUILT},
